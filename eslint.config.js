@@ -1,0 +1,36 @@
+// @ts-check
+const tseslint = require('typescript-eslint');
+
+const NODE_BUILTINS = require('node:module').builtinModules;
+
+module.exports = tseslint.config(
+  { ignores: ['**/node_modules/**', '.data/**', '.tools/**', '**/dist/**', 'coverage/**', 'infra/bootstrap.js', 'eslint.config.js', 'jest.config.js'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: __dirname } },
+    rules: {
+      // "Forgetting to await Activities and Workflow APIs is bad."
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Workflow code runs in Temporal's deterministic sandbox: no Node builtins, no services' code.
+    files: ['workflows/src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: NODE_BUILTINS.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'Node builtins are not allowed in workflow code' })),
+          patterns: [
+            { group: ['@fund/shared/server', '@temporalio/activity', '@temporalio/worker', '@temporalio/client'], message: 'workflow code may import @temporalio/workflow and @fund/shared only' },
+          ],
+        },
+      ],
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports' }],
+    },
+  },
+);

@@ -1,0 +1,353 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { Client as PgClient, type Connection as PgConnection } from 'pg';
+import { CITY_CODES, cityWorkflowId, monthOf, type CityStatus, type HumanRole } from '@fund/shared';
+import { issueToken, startService, type RunningService } from '@fund/shared/server';
+import { budgetService, loadBudgetConfig } from '../../services/budget/src';
+import { collectionService, loadCollectionConfig } from '../../services/collection/src';
+import { disbursementService, loadDisbursementConfig } from '../../services/disbursement/src';
+import { bundleWorkflows, createCycleWorker, loadWorkerConfig } from '../../workflows/src';
+import { DATA_DIR } from '../paths';
+import { dropDatabase, provisionDatabase, resolvePostgres } from '../postgres';
+import { findTemporalCli, freePort, startTemporalServer, type TemporalServer } from '../temporal';
+
+/** The dedicated database the benchmark recreates on every run. */
+const DATABASE = 'fund_bench';
+const TASK_QUEUE = 'fund-bench';
+/** Entitlements per payout batch unless --batch-size says otherwise (the largest the API accepts). */
+const DEFAULT_BATCH_SIZE = 20_000;
+/** Ten minutes per day of the month: no deadline, overdue notice or early warning fires during a run. */
+const CYCLE_CLOCK = 'compressed:600000';
+
+interface BenchOptions {
+  beneficiaries: number;
+  batchSize: number;
+}
+
+function parseArgs(args: string[]): BenchOptions {
+  const options: BenchOptions = { beneficiaries: 100_000, batchSize: DEFAULT_BATCH_SIZE };
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i];
+    const value = Number(args[i + 1]);
+    if (flag === '--beneficiaries' && Number.isInteger(value) && value >= 14 && value <= 2_000_000) options.beneficiaries = value;
+    else if (flag === '--batch-size' && Number.isInteger(value) && value >= 1 && value <= 20_000) options.batchSize = value;
+    else throw new Error(`usage: npm run bench:payout -- [--beneficiaries 14..2000000] [--batch-size 1..20000] (bad: ${flag} ${args[i + 1] ?? ''})`);
+    i += 1;
+  }
+  return options;
+}
+
+/** Refuses any PostgreSQL that is not on this machine: the benchmark drops and recreates a database. */
+function requireLoopback(url: string): void {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    throw new Error(`the benchmark runs only against PostgreSQL on loopback; DATABASE_URL points at ${host}`);
+  }
+}
+
+/**
+ * COPY ... FROM STDIN on a plain `pg` client (no extra package): a submittable that sends the
+ * chunks when the server asks for them and settles on ReadyForQuery.
+ */
+function copyFromStdin(client: PgClient, statement: string, chunks: readonly Buffer[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let failure: Error | null = null;
+    const noop = () => undefined;
+    const submittable = {
+      submit(connection: PgConnection) {
+        (connection as unknown as { query(text: string): void }).query(statement);
+      },
+      handleCopyInResponse(connection: PgConnection) {
+        const wire = connection as unknown as { sendCopyFromChunk(chunk: Buffer): void; endCopyFrom(): void };
+        for (const chunk of chunks) wire.sendCopyFromChunk(chunk);
+        wire.endCopyFrom();
+      },
+      handleError(error: Error) {
+        failure = error;
+      },
+      handleReadyForQuery() {
+        if (failure) reject(failure);
+        else resolve();
+      },
+      handleCommandComplete: noop,
+      handleRowDescription: noop,
+      handleDataRow: noop,
+      handleEmptyQuery: noop,
+      handlePortalSuspended: noop,
+      handleCopyData: noop,
+    };
+    client.query(submittable);
+  });
+}
+
+/**
+ * The raw COPY rate of `rows` payment rows on this machine: one COPY FROM STDIN on one connection
+ * into a logged table of exactly the payments table's shape (LIKE disbursement.payments INCLUDING
+ * ALL: columns, defaults, checks and indexes), rows shaped like the payout's (paid, one per
+ * entitlement, 64-hex account hash). The text is built before the clock starts.
+ */
+async function copyRate(adminUrl: string, rows: number, month: string): Promise<number> {
+  const url = new URL(adminUrl);
+  url.pathname = `/${DATABASE}`;
+  const client = new PgClient({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await client.query('create schema if not exists bench_copy');
+    await client.query('drop table if exists bench_copy.payments');
+    await client.query('create table bench_copy.payments (like disbursement.payments including all)');
+    const chunks: Buffer[] = [];
+    let lines: string[] = [];
+    for (let i = 1; i <= rows; i++) {
+      const hash = crypto.createHash('sha256').update(String(i)).digest('hex');
+      lines.push(`${1 + Math.floor(i / 20_000)}\t${i}\t${i}\t${month}\t${CITY_CODES[i % CITY_CODES.length]}\t${400_000 + (i % 500_000)}\t1\tpaid\t${hash}\t\\N\n`);
+      if (lines.length === 5_000) {
+        chunks.push(Buffer.from(lines.join('')));
+        lines = [];
+      }
+    }
+    if (lines.length > 0) chunks.push(Buffer.from(lines.join('')));
+    await client.query('checkpoint');
+    const started = process.hrtime.bigint();
+    await copyFromStdin(
+      client,
+      'copy bench_copy.payments (batch_id, entitlement_id, beneficiary_id, month, city_code, amount_fen, attempt, status, bank_account_hash, failure_reason) from stdin',
+      chunks,
+    );
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const [{ n }] = (await client.query<{ n: string }>('select count(*)::text as n from bench_copy.payments')).rows as [{ n: string }];
+    if (Number(n) !== rows) throw new Error(`COPY wrote ${n} rows, expected ${rows}`);
+    await client.query('drop schema bench_copy cascade');
+    return rows / seconds;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The length of the union of time intervals. */
+function unionSeconds(intervals: readonly [number, number][]): number {
+  let total = 0;
+  let end = -Infinity;
+  for (const [a, b] of [...intervals].sort((x, y) => x[0] - y[0])) {
+    if (a > end) {
+      total += b - a;
+      end = b;
+    } else if (b > end) {
+      total += b - end;
+      end = b;
+    }
+  }
+  return total;
+}
+
+/** Seconds since the epoch of a history event's time. */
+function eventSeconds(event: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }): number {
+  const t = event.eventTime;
+  return Number(t?.seconds ?? 0) + (t?.nanos ?? 0) / 1e9;
+}
+
+/**
+ * `npm run bench:payout -- --beneficiaries N [--batch-size B]`: the real payout stage (cycle
+ * workflows, activities, services over HTTP, PostgreSQL) over a synthetic register of N, against
+ * a raw COPY of as many payment rows on the same machine. Brings up its own PostgreSQL database
+ * `fund_bench` (loopback only, recreated), a headless Temporal dev server on a free port, the
+ * three services and the worker in this process. The last line printed is one JSON object.
+ */
+export async function runBench(args: string[]): Promise<number> {
+  const options = parseArgs(args);
+  const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+  const workDir = path.join(DATA_DIR, 'bench');
+  await fs.promises.mkdir(workDir, { recursive: true });
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // installed already
+  }
+
+  const postgres = await resolvePostgres(DATA_DIR, log);
+  requireLoopback(postgres.url);
+  let temporal: TemporalServer | null = null;
+  const services: Pick<RunningService<unknown>, 'stop'>[] = [];
+  let worker: Worker | null = null;
+  let workerRun: Promise<void> | null = null;
+  let workerConnection: NativeConnection | null = null;
+  let connection: Connection | null = null;
+  try {
+    await dropDatabase(postgres.url, DATABASE);
+    const urls = await provisionDatabase(postgres.url, DATABASE, crypto.randomBytes(12).toString('hex'));
+    temporal = await startTemporalServer({
+      cli: await findTemporalCli(log),
+      port: await freePort(),
+      uiPort: null,
+      dbFile: null,
+      logFile: path.join(workDir, 'temporal.log'),
+    });
+    log(`Temporal dev server on ${temporal.address}; PostgreSQL ${postgres.source}, database ${DATABASE}`);
+
+    const secret = crypto.randomBytes(32).toString('hex');
+    const payloadKey = crypto.randomBytes(32).toString('base64');
+    const env = (service: 'collection' | 'budget' | 'disbursement', extra: Record<string, string> = {}) => ({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: urls[service].appUrl,
+      DATABASE_MIGRATION_URL: urls[service].ownerUrl,
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'true',
+      DEMO_BENEFICIARIES: String(options.beneficiaries),
+      AUTH_JWT_SECRET: secret,
+      PAYLOAD_KEY: payloadKey,
+      ...extra,
+    });
+    const seeding = Date.now();
+    const collection = await startService(collectionService(loadCollectionConfig(env('collection'))));
+    const disbursement = await startService(disbursementService(loadDisbursementConfig(env('disbursement'))));
+    const budget = await startService(
+      budgetService(
+        loadBudgetConfig(
+          env('budget', { TEMPORAL_ADDRESS: temporal.address, TASK_QUEUE, CYCLE_CLOCK, PAYOUT_BATCH_SIZE: String(options.batchSize) }),
+        ),
+      ),
+    );
+    services.push(collection, disbursement, budget);
+    // Every account valid: a returned payment would keep its city waiting for re-payment until the
+    // payout deadline, which measures the clock, not the payout.
+    const admin = new URL(postgres.url);
+    admin.pathname = `/${DATABASE}`;
+    const pg = new PgClient({ connectionString: admin.toString() });
+    await pg.connect();
+    await pg.query(`update disbursement.beneficiaries set bank_status = 'valid' where bank_status = 'invalid'`);
+    await pg.query('vacuum analyze');
+    log(`seeded ${options.beneficiaries} beneficiaries in ${((Date.now() - seeding) / 1000).toFixed(1)} s`);
+
+    workerConnection = await NativeConnection.connect({ address: temporal.address });
+    worker = await createCycleWorker(
+      loadWorkerConfig({
+        TEMPORAL_ADDRESS: temporal.address,
+        TASK_QUEUE,
+        COLLECTION_URL: collection.url,
+        BUDGET_URL: budget.url,
+        DISBURSEMENT_URL: disbursement.url,
+        AUTH_JWT_SECRET: secret,
+        PAYLOAD_KEY: payloadKey,
+        LOG_LEVEL: 'warn',
+      }),
+      { connection: workerConnection, bundle: await bundleWorkflows() },
+    );
+    workerRun = worker.run();
+
+    const month = monthOf(new Date());
+    const call = async <T>(method: string, urlPath: string, role: HumanRole, body?: unknown, user: { userId?: string; cityCode?: string } = {}) => {
+      const token = await issueToken(secret, { userId: user.userId ?? `bench-${role}`, role, ...(user.cityCode ? { cityCode: user.cityCode } : {}) });
+      const res = await fetch(`${budget.url}${urlPath}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as T };
+    };
+    const started = await call('POST', '/cycles', 'provincial_agency', { month });
+    if (started.status !== 201) throw new Error(`could not start the ${month} cycle: ${JSON.stringify(started.body)}`);
+    log(`cycle ${month} started; every city agency and both reviewers approve as soon as asked`);
+
+    // Each city is driven on its own, one decision at a time: the same history whatever the register
+    // size. Finance approves only when every city waits for it, so the cities' payouts run together,
+    // as on a payout day, and the stage is timed as one.
+    const cityStatus = async (city: string) => (await call<{ cities: CityStatus[] }>('GET', `/cycles/${month}`, 'operator')).body.cities.find((c) => c.cityCode === city);
+    let waitingForFinance = 0;
+    const drive = async (city: string) => {
+      for (const step of ['plan', 'hrss_review', 'finance_review'] as const) {
+        if (step === 'finance_review') {
+          waitingForFinance += 1;
+          while (waitingForFinance < CITY_CODES.length) await new Promise((r) => setTimeout(r, 50));
+        }
+        let status = await cityStatus(city);
+        while (status?.stage !== step || (step === 'plan' && !status.draft)) {
+          await new Promise((r) => setTimeout(r, 100));
+          status = await cityStatus(city);
+        }
+        const base = `/cycles/${month}/cities/${city}`;
+        const answer =
+          step === 'plan'
+            ? await call('POST', `${base}/plan`, 'city_agency', { lines: status.draft }, { userId: `agency-${city}`, cityCode: city })
+            : step === 'hrss_review'
+              ? await call('POST', `${base}/hrss-decision`, 'hrss_reviewer', { planVersion: status.plan!.version, decision: 'approve' }, { userId: 'hrss-1' })
+              : await call('POST', `${base}/finance-decision`, 'finance_reviewer', { planVersion: status.plan!.version, decision: 'approve' }, { userId: 'finance-1' });
+        if (answer.status !== 200) throw new Error(`${city} ${step}: ${JSON.stringify(answer.body)}`);
+      }
+    };
+    await Promise.all(CITY_CODES.map(drive));
+    for (;;) {
+      const view = await call<{ status: string; reconciliation: { balanced: boolean } | null }>('GET', `/cycles/${month}`, 'operator');
+      if (view.body.status === 'closed') {
+        if (!view.body.reconciliation?.balanced) throw new Error('the month closed without balancing');
+        break;
+      }
+      if (view.body.status === 'failed') throw new Error('the cycle failed');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+
+    // The payout stage: from the first city's payout activity (payCity) starting on a worker to the
+    // last one completing, read from the cities' histories. Preparation (the month's entitlements
+    // computed from the register) comes before it and is not timed.
+    connection = await Connection.connect({ address: temporal.address });
+    const client = new Client({ connection });
+    const intervals: [number, number][] = [];
+    const lengths: number[] = [];
+    for (const city of CITY_CODES) {
+      const history = await client.workflow.getHandle(cityWorkflowId(month, city)).fetchHistory();
+      const events = history.events ?? [];
+      lengths.push(events.length);
+      const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'payCity');
+      const id = Number(scheduled?.eventId ?? -1);
+      const start = events.find((e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId ?? -2) === id);
+      const end = events.find((e) => Number(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? -2) === id);
+      if (!start || !end) throw new Error(`no completed payout activity in the history of ${city}`);
+      intervals.push([eventSeconds(start), eventSeconds(end)]);
+    }
+    const payoutSeconds = Math.max(...intervals.map((i) => i[1])) - Math.min(...intervals.map((i) => i[0]));
+    const busy = unionSeconds(intervals);
+    const [counts] = (
+      await pg.query<{ payments: string; held: string; entitlements: string }>(
+        `select (select count(*) from disbursement.payments where month = $1)::text as payments,
+           (select count(*) from disbursement.entitlements where payout_month = $1 and status = 'held')::text as held,
+           (select count(*) from disbursement.entitlements where payout_month = $1)::text as entitlements`,
+        [month],
+      )
+    ).rows as [{ payments: string; held: string; entitlements: string }];
+    await pg.end();
+    const payments = Number(counts.payments);
+    log(`payout: ${payments} payments of ${counts.entitlements} entitlements (${counts.held} held by the fraud rules) in ${payoutSeconds.toFixed(2)} s, batches of ${options.batchSize}`);
+    log(`payout: from the first city's payout activity starting to the last one completing; at least one city paying during ${busy.toFixed(2)} s of it`);
+    const origin = Math.min(...intervals.map((i) => i[0]));
+    log(`per city (start +s, duration s): ${intervals.map(([a, b], i) => `${CITY_CODES[i]} +${(a - origin).toFixed(2)} ${(b - a).toFixed(2)}`).join(', ')}`);
+    log(`history events per city: min ${Math.min(...lengths)}, max ${Math.max(...lengths)}`);
+
+    const copyRowsPerSecond = await copyRate(postgres.url, payments, month);
+    log(`COPY FROM STDIN of ${payments} payment rows: ${Math.round(copyRowsPerSecond)} rows/s`);
+    const payoutsPerSecond = payments / payoutSeconds;
+    const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+    process.stdout.write(
+      `${JSON.stringify({
+        beneficiaries: options.beneficiaries,
+        payout_s: round(payoutSeconds, 3),
+        payouts_per_s: Math.round(payoutsPerSecond),
+        copy_rows_per_s: Math.round(copyRowsPerSecond),
+        ratio_to_copy: round(payoutsPerSecond / copyRowsPerSecond, 3),
+        history_events_per_city: Math.max(...lengths),
+      })}\n`,
+    );
+    return 0;
+  } finally {
+    if (worker) {
+      worker.shutdown();
+      await workerRun?.catch(() => undefined);
+    }
+    await workerConnection?.close();
+    await connection?.close();
+    await Promise.all(services.map((s) => s.stop()));
+    await temporal?.stop();
+    await postgres.stop();
+  }
+}

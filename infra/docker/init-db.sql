@@ -1,0 +1,22 @@
+-- The same roles and schemas infra/postgres.ts provisions for `npm start`.
+CREATE ROLE fund_collection_owner LOGIN PASSWORD 'fund-dev-password';
+CREATE ROLE fund_collection_app LOGIN PASSWORD 'fund-dev-password';
+CREATE ROLE fund_budget_owner LOGIN PASSWORD 'fund-dev-password';
+CREATE ROLE fund_budget_app LOGIN PASSWORD 'fund-dev-password';
+CREATE ROLE fund_disbursement_owner LOGIN PASSWORD 'fund-dev-password';
+CREATE ROLE fund_disbursement_app LOGIN PASSWORD 'fund-dev-password';
+REVOKE ALL ON DATABASE provincial_fund FROM PUBLIC;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+GRANT CONNECT ON DATABASE provincial_fund TO fund_collection_owner, fund_collection_app, fund_budget_owner, fund_budget_app, fund_disbursement_owner, fund_disbursement_app;
+CREATE SCHEMA collection AUTHORIZATION fund_collection_owner;
+CREATE SCHEMA budget AUTHORIZATION fund_budget_owner;
+CREATE SCHEMA disbursement AUTHORIZATION fund_disbursement_owner;
+GRANT USAGE ON SCHEMA collection TO fund_collection_app;
+GRANT USAGE ON SCHEMA budget TO fund_budget_app;
+GRANT USAGE ON SCHEMA disbursement TO fund_disbursement_app;
+ALTER DEFAULT PRIVILEGES FOR ROLE fund_collection_owner IN SCHEMA collection GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO fund_collection_app;
+ALTER DEFAULT PRIVILEGES FOR ROLE fund_collection_owner IN SCHEMA collection GRANT USAGE, SELECT ON SEQUENCES TO fund_collection_app;
+ALTER DEFAULT PRIVILEGES FOR ROLE fund_budget_owner IN SCHEMA budget GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO fund_budget_app;
+ALTER DEFAULT PRIVILEGES FOR ROLE fund_budget_owner IN SCHEMA budget GRANT USAGE, SELECT ON SEQUENCES TO fund_budget_app;
+ALTER DEFAULT PRIVILEGES FOR ROLE fund_disbursement_owner IN SCHEMA disbursement GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO fund_disbursement_app;
+ALTER DEFAULT PRIVILEGES FOR ROLE fund_disbursement_owner IN SCHEMA disbursement GRANT USAGE, SELECT ON SEQUENCES TO fund_disbursement_app;
