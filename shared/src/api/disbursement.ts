@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { cityCode } from '../cities';
+import { planLineSchema, type CityCloseDetails, type PlanLine, type PayoutProgress } from '../cycle/contracts';
+import { monthString } from '../month';
+import { nonNegativeFenString } from '../money';
+
+const idempotencyKey = z.string().min(8, 'must be at least 8 characters').max(200, 'must be at most 200 characters');
+
+/** The provincial special account receives a city's transfer. */
+export const receiptRequestSchema = z.object({
+  month: monthString,
+  cityCode,
+  amountFen: nonNegativeFenString,
+  transferId: z.string().min(1),
+  idempotencyKey,
+});
+export type ReceiptRequest = z.infer<typeof receiptRequestSchema>;
+
+/** Finance approval earmarks pool money for a city until it is allocated. */
+export const reservationRequestSchema = z.object({
+  month: monthString,
+  cityCode,
+  amountFen: nonNegativeFenString,
+  idempotencyKey,
+});
+export type ReservationRequest = z.infer<typeof reservationRequestSchema>;
+
+/** Releases a city's reservation for a month (compensation, or a plan sent back after approval). */
+export const releaseRequestSchema = z.object({ month: monthString, cityCode, idempotencyKey });
+export type ReleaseRequest = z.infer<typeof releaseRequestSchema>;
+
+/** What a release did; `released` is false (and `id` null) when the city had no active reservation. */
+export interface ReleaseResult {
+  id: string | null;
+  amountFen: string;
+  released: boolean;
+  replayed: boolean;
+}
+
+/** Moves the approved amount from the special account to the city's expenditure account. */
+export const allocationRequestSchema = z.object({
+  month: monthString,
+  cityCode,
+  amountFen: nonNegativeFenString,
+  idempotencyKey,
+});
+export type AllocationRequest = z.infer<typeof allocationRequestSchema>;
+
+export interface PoolPosition {
+  balanceFen: string;
+  reservedFen: string;
+  availableFen: string;
+}
+
+export interface MovementResult {
+  id: string;
+  amountFen: string;
+  replayed: boolean;
+}
+
+/** A plan draft computed from the register and pending one-time claims. */
+export interface PlanDraft {
+  month: string;
+  cityCode: string;
+  lines: PlanLine[];
+}
+
+/** Builds the month's entitlements for the approved lines (deferring per the documented rule when cut). */
+export const preparePayoutSchema = z.object({
+  approvedLines: z.array(planLineSchema).min(1),
+  dueDate: z.iso.datetime({ message: 'must be an ISO-8601 instant' }),
+  idempotencyKey,
+});
+export type PreparePayoutRequest = z.infer<typeof preparePayoutSchema>;
+
+export interface PreparedPayout {
+  entitlements: number;
+  totalFen: string;
+  deferred: number;
+  deferredFen: string;
+}
+
+/** Pays the next batch of pending entitlements; a repeated key answers with that batch's result. */
+export const payBatchSchema = z.object({
+  batchNo: z.number().int().min(0),
+  batchSize: z.number().int().min(1).max(20_000),
+  idempotencyKey,
+});
+export type PayBatchRequest = z.infer<typeof payBatchSchema>;
+
+export interface BatchResult {
+  batchNo: number;
+  processed: number;
+  paid: number;
+  failed: number;
+  held: number;
+  paidFen: string;
+  failedFen: string;
+  done: boolean;
+}
+
+export const repayRequestSchema = z.object({ idempotencyKey });
+export type RepayRequest = z.infer<typeof repayRequestSchema>;
+
+export interface RepayResult {
+  repaid: number;
+  repaidFen: string;
+  stillFailed: number;
+}
+
+/**
+ * The payees whose payments the bank returned and that are still unpaid, with the details the
+ * operator needs to get them corrected. Carries personal ID numbers and bank accounts in full:
+ * only the cycle worker reads it, and in workflow history it is encrypted by the payload codec.
+ */
+export interface ReturnedPayees {
+  month: string;
+  cityCode: string;
+  /** Payees with returned payments in all (the list may be cut at `limit`). */
+  count: number;
+  returnedFen: string;
+  payees: ReturnedPayee[];
+}
+
+export interface ReturnedPayee {
+  beneficiaryId: string;
+  name: string;
+  idNumber: string;
+  bankAccount: string;
+  bankName: string;
+  bankStatus: string;
+  returnedFen: string;
+  entitlements: number;
+  lastAttempt: number;
+  lastReason: string | null;
+  lastFailedAt: string;
+}
+
+/** Corrected bank details for a beneficiary; the account is re-verified before the next payment. */
+export const correctBankAccountSchema = z.object({
+  bankAccount: z.string().regex(/^\d{12,19}$/, 'must be a bank account number of 12-19 digits'),
+  bankName: z.string().min(1).max(100),
+});
+export type CorrectBankAccountRequest = z.infer<typeof correctBankAccountSchema>;
+
+export interface DisbursementReconciliation extends CityCloseDetails {
+  month: string;
+  cityCode: string;
+  receivedFen: string;
+  allocatedFen: string;
+  paidFen: string;
+  returnedFen: string;
+  unspentFen: string;
+  expenditureBalanceFen: string;
+  ledgerBalanced: boolean;
+}
+
+export type { PayoutProgress };
+export const monthCityParams = z.object({ month: monthString, cityCode });

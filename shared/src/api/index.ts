@@ -1,0 +1,3 @@
+export * from './budget';
+export * from './collection';
+export * from './disbursement';

@@ -1,0 +1,252 @@
+import { z } from 'zod';
+import { cityCode } from '../cities';
+import { monthString } from '../month';
+import { nonNegativeFenString } from '../money';
+import type { Deadlines } from './deadlines';
+
+/** Stages of one city's month, in order. */
+export const STAGES = [
+  'transfer',
+  'plan',
+  'hrss_review',
+  'finance_review',
+  'allocation',
+  'payout',
+  'reconciliation',
+  'closed',
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** Who or what a stage is waiting for; shown to operators as the WaitingFor search attribute. */
+export type WaitingFor =
+  | 'city_agency'
+  | 'hrss_reviewer'
+  | 'finance_reviewer'
+  | 'collection'
+  | 'budget'
+  | 'disbursement'
+  | 'nobody';
+
+/** The roles people hold; every human step of the cycle names one of these. */
+export const HUMAN_ROLES = ['city_agency', 'hrss_reviewer', 'finance_reviewer', 'provincial_agency', 'operator'] as const;
+export type HumanRole = (typeof HUMAN_ROLES)[number];
+
+/** The role of the system's own calls (the cycle worker's activities); no human step accepts it. */
+export const SYSTEM_ROLE = 'system';
+
+/** Every role a token may carry. */
+export const ROLES = [...HUMAN_ROLES, SYSTEM_ROLE] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The person (or agency system) behind a call, as the API established it. */
+export const actorSchema = z.object({
+  userId: z.string().min(1, 'must name the user'),
+  role: z.enum(ROLES),
+  cityCode: cityCode.optional(),
+  from: z.string().optional(),
+});
+export type Actor = z.infer<typeof actorSchema>;
+
+export const PLAN_CATEGORIES = ['long_term', 'one_time', 'medical', 'other'] as const;
+export type PlanCategory = (typeof PLAN_CATEGORIES)[number];
+
+/** One line of a city's expenditure plan. */
+export const planLineSchema = z.object({
+  category: z.enum(PLAN_CATEGORIES),
+  count: z.number().int('must be a whole number').min(0, 'must not be negative'),
+  amountFen: nonNegativeFenString,
+});
+export type PlanLine = z.infer<typeof planLineSchema>;
+
+export const planLinesSchema = z
+  .array(planLineSchema)
+  .min(1, 'a plan needs at least one line')
+  .refine((lines) => new Set(lines.map((l) => l.category)).size === lines.length, {
+    message: 'each category may appear only once',
+  });
+
+/** Timing and retry knobs; production uses the defaults, tests shrink them. */
+export const cycleSettingsSchema = z.object({
+  payoutBatchSize: z.number().int().min(1).max(20_000).default(2_000),
+  retryInitialIntervalMs: z.number().int().min(10).default(1_000),
+  retryMaximumIntervalMs: z.number().int().min(10).default(60_000),
+  heartbeatTimeoutMs: z.number().int().min(500).default(30_000),
+  /**
+   * How long before the payout deadline a city whose payout is not complete raises the early
+   * warning `payout_at_risk`. Optional so inputs of running cycles stay valid; the workflow uses
+   * DEFAULT_PAYOUT_WARNING_LEAD_DAYS calendar days when absent.
+   */
+  payoutWarningLeadMs: z.number().int().min(0).optional(),
+});
+export type CycleSettings = z.infer<typeof cycleSettingsSchema>;
+
+/** Input of the province workflow. Versioned: add fields, never change their meaning. */
+export interface MonthlyCycleInput {
+  schemaVersion: 1;
+  month: string;
+  deadlines: Deadlines;
+  cityCodes: string[];
+  settings: CycleSettings;
+}
+
+/** Input of one city's child workflow. */
+export interface CityCycleInput {
+  schemaVersion: 1;
+  month: string;
+  cityCode: string;
+  deadlines: Deadlines;
+  settings: CycleSettings;
+}
+
+export type PlanStatus = 'awaiting' | 'submitted' | 'hrss_approved' | 'approved' | 'returned';
+
+/** A recorded human decision on a plan version. */
+export interface Decision {
+  planVersion: number;
+  step: 'submission' | 'hrss_review' | 'finance_review';
+  decision: 'submit' | 'approve' | 'return' | 'cut';
+  userId: string;
+  role: Role;
+  reason: string | null;
+  at: string;
+}
+
+export interface PlanState {
+  version: number;
+  status: PlanStatus;
+  lines: PlanLine[];
+  approvedLines: PlanLine[] | null;
+  submittedBy: string;
+  hrssApprovedBy: string | null;
+  returnReason: string | null;
+}
+
+export interface PayoutProgress {
+  total: number;
+  paid: number;
+  failed: number;
+  held: number;
+  deferred: number;
+  pending: number;
+  paidFen: string;
+  failedFen: string;
+  /** Held for review and then cancelled by a reviewer: never paid (absent before supervision existed). */
+  cancelled?: number;
+  /** Paid on or before the due date, of everything due in the run (absent before it was reported). */
+  onTime?: OnTimeRate;
+}
+
+/** Payments made on or before their due date out of all due in a city's run (deferred ones are not due). */
+export interface OnTimeRate {
+  /** Entitlements due in the run: everything but the deferred. */
+  due: number;
+  /** Of those, paid with a payment made on or before the entitlement's due date. */
+  paidOnTime: number;
+  /** paidOnTime / due, 1 when nothing is due; rounded to 4 decimals. */
+  rate: number;
+}
+
+/** An entitlement left out of a month's payout because finance cut the plan (the deferral rule), as the report names it. */
+export interface DeferredEntitlement {
+  entitlementId: string;
+  beneficiaryId: string;
+  /** The payee's name with all but the first character masked; a hospital's name in full. */
+  name: string;
+  type: string;
+  category: PlanCategory;
+  /** The month a long-term benefit is for; null for a one-time claim. */
+  periodMonth: string | null;
+  amountFen: string;
+}
+
+/** Payments held by the fraud rules and not released, of a city's run: unspent money. */
+export interface HeldTotal {
+  count: number;
+  amountFen: string;
+}
+
+/** What a city's close tells besides its money identities; optional, as reports stored before them lack them. */
+export interface CityCloseDetails {
+  onTime?: OnTimeRate;
+  held?: HeldTotal;
+  /** Who waited: the deferred entitlements, at most DEFERRED_LIST_LIMIT of them (see `deferredCount`). */
+  deferred?: DeferredEntitlement[];
+  /** How many were deferred in all, and their total. */
+  deferredCount?: number;
+  deferredFen?: string;
+}
+
+/** The most deferred entitlements a report names one by one; the count and total cover all. */
+export const DEFERRED_LIST_LIMIT = 1_000;
+
+/** What the payout activity heartbeats: its checkpoint, and the progress so far for operators. */
+export interface PayoutHeartbeat {
+  nextBatch: number;
+  progress?: PayoutProgress;
+}
+
+/** One named check of a reconciliation. */
+export interface ReconciliationCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** A city's month closed and reconciled. */
+export interface CityReconciliation extends CityCloseDetails {
+  cityCode: string;
+  collectedFen: string;
+  transferredFen: string;
+  receivedFen: string;
+  approvedFen: string;
+  allocatedFen: string;
+  paidFen: string;
+  returnedFen: string;
+  unspentFen: string;
+  checks: ReconciliationCheck[];
+  balanced: boolean;
+}
+
+/** The province's month closed and reconciled. */
+export interface ProvinceReconciliation {
+  month: string;
+  closedAt: string;
+  cities: CityReconciliation[];
+  totals: Omit<CityReconciliation, 'cityCode' | 'checks' | 'balanced' | keyof CityCloseDetails>;
+  pool: { receivedFen: string; allocatedFen: string; balanceFen: string };
+  checks: ReconciliationCheck[];
+  balanced: boolean;
+}
+
+/** What a city's Query answers. */
+export interface CityStatus {
+  month: string;
+  cityCode: string;
+  stage: Stage;
+  waitingFor: WaitingFor;
+  overdue: boolean;
+  overdueStages: string[];
+  deadline: string | null;
+  draft: PlanLine[] | null;
+  plan: PlanState | null;
+  remainingBudgetFen: string | null;
+  transferredFen: string | null;
+  allocatedFen: string | null;
+  payout: PayoutProgress | null;
+  decisions: Decision[];
+  reconciliation: CityReconciliation | null;
+  lastError: string | null;
+  /** Raised before the payout deadline when the payout is not complete by then (early warning); absent in older cycles. */
+  payoutAtRisk?: boolean;
+}
+
+/** What the province workflow's Query answers. */
+export interface CycleStatus {
+  month: string;
+  status: 'running' | 'closed';
+  cityCodes: string[];
+  closedCities: string[];
+  reconciliation: ProvinceReconciliation | null;
+}
+
+export const monthBodySchema = z.object({ month: monthString });

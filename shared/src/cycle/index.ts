@@ -1,0 +1,3 @@
+export * from './contracts';
+export * from './deadlines';
+export * from './messages';

@@ -1,0 +1,89 @@
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import type { Kysely, Migration } from 'kysely';
+import type { BaseServiceConfig } from './config';
+import { createDb, migrateToLatest, type ServiceName } from './db';
+import { createLogger, type Logger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
+
+export interface ServiceDefinition<DB, C extends BaseServiceConfig> {
+  name: ServiceName;
+  config: C;
+  migrations: Record<string, Migration>;
+  buildApp(deps: { db: Kysely<DB>; logger: Logger; metrics: Metrics; config: C }): Express;
+  seed?(deps: { db: Kysely<DB>; logger: Logger; config: C }): Promise<void>;
+}
+
+/** A service that is listening; `stop` drains it. */
+export interface RunningService<DB> {
+  port: number;
+  url: string;
+  db: Kysely<DB>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Migrates as the owner role, seeds when asked, listens, and on stop finishes in-flight
+ * requests before closing the pool.
+ */
+export async function startService<DB, C extends BaseServiceConfig>(def: ServiceDefinition<DB, C>): Promise<RunningService<DB>> {
+  const logger = createLogger(def.name, def.config.LOG_LEVEL);
+  const applied = await migrateToLatest(def.config.DATABASE_MIGRATION_URL, def.name, def.migrations);
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+
+  const db = createDb<DB>(def.config.DATABASE_URL, def.name);
+  const metrics = createMetrics(def.name);
+  if (def.config.SEED_DEMO && def.seed) await def.seed({ db, logger, config: def.config });
+
+  const app = def.buildApp({ db, logger, metrics, config: def.config });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(def.config.PORT, def.config.HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : def.config.PORT;
+  logger.info({ port }, `${def.name} service listening`);
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info('shutting down: finishing in-flight requests');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), def.config.SHUTDOWN_GRACE_MS);
+      await closed;
+      clearTimeout(timer);
+      await db.destroy();
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+  return { port, url: `http://${def.config.HOST}:${port}`, db, stop };
+}
+
+/** Entry point of a service process: start, and stop cleanly on SIGTERM or SIGINT. */
+export function runServiceProcess<DB, C extends BaseServiceConfig>(load: () => ServiceDefinition<DB, C>): void {
+  let def: ServiceDefinition<DB, C>;
+  try {
+    def = load();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  startService(def).then(
+    (running) => {
+      const shutdown = () => {
+        running.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGTERM', shutdown);
+      process.once('SIGINT', shutdown);
+    },
+    (error: unknown) => {
+      process.stderr.write(`${def.name} failed to start: ${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
