@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as initial from './2026-11-23T00-00-00_initial';
+
+/** The collection schema's migrations, in order. */
+export const migrations: Record<string, Migration> = {
+  '2026-11-23T00-00-00_initial': initial,
+};

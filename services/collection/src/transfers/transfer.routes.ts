@@ -1,0 +1,26 @@
+import { cityCode, monthString, transferRequestSchema } from '@fund/shared';
+import { parse, type Guard } from '@fund/shared/server';
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { CollectionDB } from '../db';
+import { reconcileCollection, reverseTransfer, transferToProvince } from './transfer.repository';
+
+const monthCity = z.object({ month: monthString, cityCode });
+
+/** The city-to-province transfer (the cycle moves it) and the collection side of reconciliation. */
+export function transferRoutes(db: Kysely<CollectionDB>, access: Guard): Router {
+  const router = Router();
+  router.post('/transfers', access(['system']), async (req, res) => {
+    const result = await transferToProvince(db, parse(transferRequestSchema, req.body));
+    res.status(result.replayed ? 200 : 201).json(result);
+  });
+  router.post('/transfers/reversals', access(['system']), async (req, res) => {
+    res.json(await reverseTransfer(db, parse(transferRequestSchema, req.body)));
+  });
+  router.get('/reconciliation/:month/:cityCode', access(['system', 'provincial_agency', 'operator']), async (req, res) => {
+    const { month, cityCode: city } = parse(monthCity, req.params, 'params');
+    res.json(await reconcileCollection(db, month, city));
+  });
+  return router;
+}
