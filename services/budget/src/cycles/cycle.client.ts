@@ -1,0 +1,257 @@
+import { Client, Connection, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, defaultPayloadConverter, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import prom from 'prom-client';
+import {
+  CITY_CODES,
+  cityStatusQuery,
+  cityWorkflowId,
+  computeDeadlines,
+  cycleSettingsSchema,
+  cycleStatusQuery,
+  cycleWorkflowId,
+  ErrorCode,
+  parseCycleClock,
+  payoutWarningLeadMs,
+  SearchAttributes,
+  WorkflowNames,
+  type CityStatus,
+  type CycleSettings,
+  type CycleStatus,
+  type MonthlyCycleInput,
+  type PayoutHeartbeat,
+  type PayoutProgress,
+  type ProvinceReconciliation,
+} from '@fund/shared';
+import { EncryptionCodec, HttpError } from '@fund/shared/server';
+import type { BudgetConfig } from '../config';
+
+/** What the API tells about a month. */
+export interface CycleView {
+  month: string;
+  workflowId: string;
+  status: 'running' | 'closed' | 'failed';
+  cities: CityStatus[];
+  reconciliation: ProvinceReconciliation | null;
+}
+
+/** Starts and drives monthly cycles through the Temporal client; never imports workflow code. */
+export class CycleGateway {
+  private readonly client: Client;
+  private readonly codec: EncryptionCodec;
+
+  constructor(
+    private readonly config: Pick<
+      BudgetConfig,
+      | 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TASK_QUEUE' | 'CYCLE_CLOCK' | 'PAYOUT_BATCH_SIZE' | 'ACTIVITY_RETRY_INITIAL_MS'
+      | 'ACTIVITY_RETRY_MAX_MS' | 'ACTIVITY_HEARTBEAT_TIMEOUT_MS' | 'PAYLOAD_KEY' | 'PAYLOAD_PREVIOUS_KEYS'
+    >,
+    connection?: Connection,
+  ) {
+    // Every client encrypts like the worker: the server only ever stores ciphertext.
+    this.codec = EncryptionCodec.fromConfig(config);
+    this.client = new Client({
+      connection: connection ?? Connection.lazy({ address: config.TEMPORAL_ADDRESS }),
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter: { payloadCodecs: [this.codec] },
+    });
+  }
+
+  /**
+   * Gauges of the cities per stage, read from Temporal visibility (what the Web UI lists) at each
+   * scrape: `fund_cycle_cities{month,stage}` (running cities, plus closed ones as stage "closed")
+   * and `fund_cycle_cities_overdue{month,stage}`.
+   */
+  registerMetrics(registry: prom.Registry): void {
+    const overdue = new prom.Gauge({
+      name: 'fund_cycle_cities_overdue',
+      help: 'Cities of a month past the deadline of their current stage',
+      labelNames: ['month', 'stage'] as const,
+      registers: [registry],
+    });
+    const cities: prom.Gauge<'month' | 'stage'> = new prom.Gauge({
+      name: 'fund_cycle_cities',
+      help: 'Cities of a month per cycle stage, from Temporal visibility at scrape time',
+      labelNames: ['month', 'stage'] as const,
+      registers: [registry],
+      collect: async () => {
+        const counts = await this.stageCounts();
+        cities.reset();
+        overdue.reset();
+        for (const c of counts) {
+          cities.inc({ month: c.month, stage: c.stage });
+          if (c.overdue) overdue.inc({ month: c.month, stage: c.stage });
+        }
+      },
+    });
+  }
+
+  /** Each city workflow's month, stage and overdue flag, from visibility; empty when Temporal does not answer. */
+  private async stageCounts(): Promise<{ month: string; stage: string; overdue: boolean }[]> {
+    const out: { month: string; stage: string; overdue: boolean }[] = [];
+    try {
+      await this.client.withDeadline(Date.now() + 5_000, async () => {
+        for await (const w of this.client.workflow.list({ query: recentCityCycles() })) {
+          const month = w.typedSearchAttributes.get(SearchAttributes.CycleMonth);
+          if (!month) continue;
+          const running = w.status.name === 'RUNNING';
+          out.push({
+            month,
+            stage: running ? (w.typedSearchAttributes.get(SearchAttributes.CycleStage) ?? 'unknown') : w.status.name === 'COMPLETED' ? 'closed' : 'failed',
+            overdue: running && w.typedSearchAttributes.get(SearchAttributes.Overdue) === true,
+          });
+        }
+      });
+    } catch {
+      // Temporal unreachable: report nothing rather than fail the whole scrape.
+    }
+    return out;
+  }
+
+  /** The cycle's retry and batch settings, from config. */
+  settings(): CycleSettings {
+    return cycleSettingsSchema.parse({
+      payoutBatchSize: this.config.PAYOUT_BATCH_SIZE,
+      retryInitialIntervalMs: this.config.ACTIVITY_RETRY_INITIAL_MS,
+      retryMaximumIntervalMs: this.config.ACTIVITY_RETRY_MAX_MS,
+      heartbeatTimeoutMs: this.config.ACTIVITY_HEARTBEAT_TIMEOUT_MS,
+      // The early warning comes DEFAULT_PAYOUT_WARNING_LEAD_DAYS days of the cycle's clock before the payout deadline.
+      payoutWarningLeadMs: payoutWarningLeadMs(parseCycleClock(this.config.CYCLE_CLOCK)),
+    });
+  }
+
+  /** Starts `cycle:<month>`; a month that already has a cycle answers with that one. */
+  async start(month: string, cityCodes: readonly string[] = CITY_CODES): Promise<{ created: boolean; view: CycleView }> {
+    const input: MonthlyCycleInput = {
+      schemaVersion: 1,
+      month,
+      deadlines: computeDeadlines(month, new Date(), parseCycleClock(this.config.CYCLE_CLOCK)),
+      cityCodes: [...cityCodes],
+      settings: this.settings(),
+    };
+    let created = true;
+    try {
+      await this.client.workflow.start(WorkflowNames.monthlyCycle, {
+        taskQueue: this.config.TASK_QUEUE,
+        workflowId: cycleWorkflowId(month),
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        staticSummary: `Province ${month}: ${cityCodes.length} cities`,
+        typedSearchAttributes: [{ key: SearchAttributes.CycleMonth, value: month }],
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      created = false;
+    }
+    return { created, view: await this.view(month) };
+  }
+
+  /** The month's status: the province's query plus each city's. */
+  async view(month: string): Promise<CycleView> {
+    const handle = this.client.workflow.getHandle(cycleWorkflowId(month));
+    let description;
+    try {
+      description = await handle.describe();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new HttpError(404, ErrorCode.NotFound, `no cycle for ${month}`);
+      throw error;
+    }
+    const running = description.status.name === 'RUNNING';
+    const failed = !running && description.status.name !== 'COMPLETED';
+    let province: CycleStatus | null = null;
+    let reconciliation: ProvinceReconciliation | null = null;
+    if (description.status.name === 'COMPLETED') {
+      reconciliation = (await handle.result()) as ProvinceReconciliation;
+    } else if (running) {
+      province = await handle.query(cycleStatusQuery).catch(() => null);
+    }
+    const codes = province?.cityCodes ?? reconciliation?.cities.map((c) => c.cityCode) ?? [...CITY_CODES];
+    const cities = await Promise.all(codes.map((code) => this.cityStatus(month, code)));
+    return {
+      month,
+      workflowId: cycleWorkflowId(month),
+      status: running ? 'running' : failed ? 'failed' : 'closed',
+      cities: cities.filter((c): c is CityStatus => c !== null),
+      reconciliation,
+    };
+  }
+
+  /**
+   * One city's status, or null when its workflow has not started yet. While the payout activity
+   * runs, `payout` is the progress it last heartbeated (the workflow learns the totals only at the end).
+   */
+  async cityStatus(month: string, cityCode: string): Promise<CityStatus | null> {
+    try {
+      const handle = this.cityHandle(month, cityCode);
+      const status = await handle.query(cityStatusQuery);
+      if (status.stage === 'payout' && status.payout === null) status.payout = await this.livePayout(handle);
+      return status;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  /** The progress in the running payCity activity's last heartbeat, decrypted; null before the first. */
+  private async livePayout(handle: WorkflowHandle): Promise<PayoutProgress | null> {
+    const description = await handle.describe();
+    const activity = description.raw.pendingActivities?.find((a) => a.activityType?.name === 'payCity');
+    const payload = activity?.heartbeatDetails?.payloads?.[0];
+    if (!payload) return null;
+    const [decoded] = await this.codec.decode([payload]);
+    const heartbeat = defaultPayloadConverter.fromPayload<PayoutHeartbeat>(decoded!);
+    return heartbeat.progress ?? null;
+  }
+
+  cityHandle(month: string, cityCode: string): WorkflowHandle {
+    return this.client.workflow.getHandle(cityWorkflowId(month, cityCode));
+  }
+
+  /** Runs a human step as a Workflow Update; refusals come back as 4xx naming the rule. */
+  async update<Args extends [unknown, ...unknown[]]>(
+    month: string,
+    cityCode: string,
+    update: import('@temporalio/common').UpdateDefinition<CityStatus, Args>,
+    args: Args,
+  ): Promise<CityStatus> {
+    try {
+      return await this.cityHandle(month, cityCode).executeUpdate(update, { args });
+    } catch (error) {
+      throw toHttpError(error, month, cityCode);
+    }
+  }
+}
+
+/** City workflows still running or closed in the last 45 days. */
+function recentCityCycles(): string {
+  const since = new Date(Date.now() - 45 * 86_400_000).toISOString();
+  return `WorkflowType = '${WorkflowNames.cityCycle}' AND (ExecutionStatus = 'Running' OR CloseTime > '${since}')`;
+}
+
+const STATUS_BY_CODE: Record<string, number> = {
+  [ErrorCode.InvalidDecision]: 422,
+  [ErrorCode.BudgetExceeded]: 409,
+  [ErrorCode.InsufficientPool]: 409,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.ValidationFailed]: 400,
+};
+
+function toHttpError(error: unknown, month: string, cityCode: string): unknown {
+  if (error instanceof WorkflowNotFoundError) {
+    return new HttpError(404, ErrorCode.NotFound, `no cycle for ${cityCode} in ${month}`);
+  }
+  if (error instanceof WorkflowUpdateFailedError) {
+    // The rule that refused it is the innermost ApplicationFailure (validator, or a service behind an activity).
+    let cause: unknown = error.cause;
+    let found: ApplicationFailure | null = null;
+    while (cause instanceof Error) {
+      if (cause instanceof ApplicationFailure && cause.type) found = cause;
+      cause = cause.cause;
+    }
+    if (found) {
+      const status = STATUS_BY_CODE[found.type ?? ''] ?? 422;
+      return new HttpError(status, found.type ?? ErrorCode.InvalidDecision, found.message);
+    }
+    return new HttpError(422, ErrorCode.InvalidDecision, error.cause?.message ?? error.message);
+  }
+  return error;
+}

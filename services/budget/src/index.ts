@@ -1,0 +1,4 @@
+export { budgetService } from './service';
+export { loadBudgetConfig, budgetConfigSchema } from './config';
+export type { BudgetConfig } from './config';
+export type { BudgetDB } from './db';
