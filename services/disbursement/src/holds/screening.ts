@@ -1,0 +1,230 @@
+import { sql } from 'kysely';
+import {
+  monthlyEntitlements,
+  oneTimeEntitlements,
+  type CaseFacts,
+  type Dependant,
+  type Entitlement,
+} from '../benefits';
+import { accounts, type Db } from '../db';
+import type { BenefitRules } from '../entitlements/entitlement.compute';
+import type { PayableType } from '../entitlements/entitlement.table';
+import type { BeneficiaryStatus, ClaimType } from '../register/beneficiary.table';
+import { OWN_BENEFITS, RETIREMENT_ENDED, screenBatch, type Hold, type PaymentCandidate } from '../supervision';
+
+/** One entitlement of a payout batch that a rule might hold, with what the rules and the standards need. */
+export interface BatchRow {
+  id: string;
+  beneficiary_id: string;
+  type: PayableType;
+  category: PaymentCandidate['category'];
+  period_month: string | null;
+  claim_id: string | null;
+  dependant_index: number | null;
+  amount_fen: string;
+  /** ISO-8601 instant. */
+  due_date: string;
+  id_number_hash: string;
+  bank_account_hash: string;
+  status: BeneficiaryStatus;
+  disability_grade: number | null;
+  own_wage_fen: string | null;
+  nursing_level: CaseFacts['nursingLevel'];
+  injury_recognition_date: string | null;
+  death_date: string | null;
+  death_cause: CaseFacts['deathCause'];
+  retirement_date: string | null;
+  dependants: Dependant[];
+  claim_type: ClaimType | null;
+  billed_fen: string | null;
+  /** City codes other than this one paying the same ID number this month (null: none). */
+  other_cities: string[] | null;
+  /** Beneficiaries receiving into the same account this month, when more than one (null: none). */
+  account_holders: string[] | null;
+  /** The case facts or the amount changed since the entitlement was computed: recompute its standard. */
+  recompute: boolean;
+}
+
+/** A payout batch as read for screening: its bounds and totals, and the entitlements a rule might hold. */
+export interface BatchRead {
+  first: string | null;
+  last: string | null;
+  count: number;
+  totalFen: bigint;
+  claimIds: string[];
+  suspects: BatchRow[];
+  /** Entitlements already held between the cursor and the batch's last one. */
+  heldBefore: number;
+  /** The city's expenditure account before this batch. */
+  balanceFen: bigint;
+}
+
+/**
+ * Reads the next `limit` pending entitlements of a city's run from `cursorId` in ONE statement
+ * however large the batch, and returns its bounds and totals plus, in full, only the entitlements
+ * some rule could hold (the database narrows, `screenBatch` decides):
+ * - the same ID number (hash) on another city's register with an entitlement scheduled this month
+ *   (`other_cities`); the same account (hash) receiving for more than one beneficiary this month
+ *   (`account_holders`). Each is looked up only for hashes the register holds more than once
+ *   (`shared_identifiers`, kept by the register's writes), so the checks touch a few rows;
+ * - a recorded death date on the worker's own benefits, a retirement date on the allowance;
+ * - case facts changed since the entitlement was computed (the beneficiary's facts_version moved
+ *   on), or its amount is no longer the one computed: only then can the amount differ from what
+ *   the standards allow, which `screen` recomputes. Standards and yearly figures of a prepared
+ *   month never change (see the standards' publish rule).
+ */
+export async function readBatch(db: Db, month: string, cityCode: string, cursorId: string, limit: number): Promise<BatchRead> {
+  const scheduled = sql`e2.payout_month = ${month} and e2.status <> 'deferred'`;
+  const result = await sql<{
+    first: string | null;
+    last: string | null;
+    count: number;
+    total: string;
+    claims: string[] | null;
+    suspects: BatchRow[];
+    held: number;
+    balance: string | null;
+  }>`
+    with next as (
+      select e.id, e.beneficiary_id, e.type, e.category, e.period_month, e.claim_id, e.dependant_index, e.amount_fen, e.due_date,
+        e.facts_version, e.computed_fen
+      from entitlements e
+      where e.city_code = ${cityCode} and e.payout_month = ${month} and e.status = 'pending' and e.id >= ${cursorId}::bigint
+      order by e.id limit ${limit}
+    ), cand as materialized (
+      select n.*, b.id_number_hash, b.bank_account_hash, b.status, b.disability_grade, b.own_wage_fen, b.nursing_level,
+        b.injury_recognition_date, b.death_date, b.death_cause, b.retirement_date, b.dependants,
+        (b.facts_version is distinct from n.facts_version or n.amount_fen is distinct from n.computed_fen) as recompute,
+        si.hash is not null as id_shared, sa.hash is not null as account_shared
+      from next n join beneficiaries b on b.id = n.beneficiary_id
+      left join shared_identifiers si on si.kind = 'id_number' and si.hash = b.id_number_hash
+      left join shared_identifiers sa on sa.kind = 'bank_account' and sa.hash = b.bank_account_hash
+    ), other_cities as materialized (
+      select c.id_number_hash, array_agg(distinct x.city_code) as cities
+      from (select distinct id_number_hash from cand where id_shared) c
+      join beneficiaries x on x.id_number_hash = c.id_number_hash
+      where x.city_code <> ${cityCode} and exists (select 1 from entitlements e2 where e2.beneficiary_id = x.id and ${scheduled})
+      group by c.id_number_hash
+    ), holders as materialized (
+      select c.bank_account_hash, array_agg(x.id::text order by x.id) as holders
+      from (select distinct bank_account_hash from cand where account_shared) c
+      join beneficiaries x on x.bank_account_hash = c.bank_account_hash
+      where exists (select 1 from entitlements e2 where e2.beneficiary_id = x.id and ${scheduled})
+      group by c.bank_account_hash having count(*) > 1
+    ), suspects as (
+      select c.id::text as id, c.beneficiary_id::text as beneficiary_id, c.type, c.category, c.period_month, c.claim_id::text as claim_id,
+        c.dependant_index, c.amount_fen::text as amount_fen, c.due_date, c.id_number_hash, c.bank_account_hash, c.status,
+        c.disability_grade, c.own_wage_fen::text as own_wage_fen, c.nursing_level, c.injury_recognition_date::text as injury_recognition_date,
+        c.death_date::text as death_date, c.death_cause, c.retirement_date::text as retirement_date, c.dependants,
+        cl.type as claim_type, cl.billed_fen::text as billed_fen, o.cities as other_cities, h.holders as account_holders, c.recompute
+      from cand c
+      left join other_cities o on o.id_number_hash = c.id_number_hash
+      left join holders h on h.bank_account_hash = c.bank_account_hash
+      left join one_time_claims cl on cl.id = c.claim_id
+      where c.recompute or o.cities is not null or h.holders is not null
+        or (c.death_date is not null and c.type = any(${[...OWN_BENEFITS]}::text[]))
+        or (c.retirement_date is not null and c.type = any(${[...RETIREMENT_ENDED]}::text[]))
+    )
+    select (select min(id)::text from cand) as first, (select max(id)::text from cand) as last, (select count(*)::int from cand) as count,
+      (select coalesce(sum(amount_fen), 0)::text from cand) as total,
+      (select array_agg(distinct claim_id::text) from cand where claim_id is not null) as claims,
+      (select coalesce(json_agg(s order by s.id), '[]'::json) from suspects s) as suspects,
+      (select count(*)::int from entitlements e
+       where e.city_code = ${cityCode} and e.payout_month = ${month} and e.status = 'held'
+         and e.id >= ${cursorId}::bigint and e.id <= (select max(id) from cand)) as held,
+      (select balance_fen::text from ledger_balances where account = ${accounts.expenditure(cityCode)}) as balance`.execute(db);
+  const row = result.rows[0]!;
+  return {
+    first: row.first,
+    last: row.last,
+    count: row.count,
+    totalFen: BigInt(row.total),
+    claimIds: row.claims ?? [],
+    suspects: row.suspects,
+    heldBefore: row.held,
+    balanceFen: BigInt(row.balance ?? '0'),
+  };
+}
+
+/** The day an instant falls on in the province (UTC+8). */
+const provinceDay = (instant: string): string => new Date(Date.parse(instant) + 8 * 3600_000).toISOString().slice(0, 10);
+
+function caseFacts(r: BatchRow): CaseFacts {
+  return {
+    disabilityGrade: r.disability_grade,
+    ownWageFen: BigInt(r.own_wage_fen ?? '0'),
+    nursingLevel: r.nursing_level,
+    injuryRecognitionDate: r.injury_recognition_date ?? '',
+    deceased: r.death_date !== null,
+    deathDate: r.death_date,
+    deathCause: r.death_cause,
+    dependants: r.dependants,
+    status: r.status,
+    retirementDate: r.retirement_date,
+  };
+}
+
+/**
+ * What the standards allow for a stored entitlement, computed again from the register as it is
+ * now: its month's long-term line of the same type (and dependant), the one-time line of its
+ * claim, or a hospital's billed settlement. Nothing (0) when the standards no longer give it,
+ * e.g. the case was suspended after the run was prepared, or cannot be computed.
+ */
+export function standardAllowance(r: BatchRow, rules: BenefitRules, monthlyCache: Map<string, Entitlement[]>): bigint {
+  // Inputs unchanged since it was computed with the same standards: the standard is its amount.
+  if (!r.recompute) return BigInt(r.amount_fen);
+  if (r.type === 'medical_settlement') return BigInt(r.billed_fen ?? '0');
+  try {
+    let lines: Entitlement[];
+    if (r.claim_id !== null) {
+      lines = oneTimeEntitlements(caseFacts(r), rules.standards, rules.yearlyParams);
+    } else {
+      const key = `${r.beneficiary_id}|${r.period_month}`;
+      lines = monthlyCache.get(key) ?? monthlyEntitlements(caseFacts(r), r.period_month ?? '', rules.standards, rules.yearlyParams);
+      monthlyCache.set(key, lines);
+    }
+    const line = lines.find((l) => l.type === r.type && (l.dependantIndex ?? null) === r.dependant_index);
+    return line?.amountFen ?? 0n;
+  } catch {
+    return 0n;
+  }
+}
+
+/**
+ * Runs the supervision rules over the suspects of a batch read by `readBatch` (the rest of the
+ * batch cannot trip a rule). Entitlements a reviewer already released (`released`) are paid as
+ * they are: the same rule would only hold them again.
+ */
+export function screen(rows: readonly BatchRow[], month: string, cityCode: string, rules: BenefitRules, released: ReadonlySet<string>): Map<string, Hold[]> {
+  const paidElsewhere = new Map<string, readonly string[]>();
+  const accountHolders = new Map<string, ReadonlySet<string>>();
+  const monthlyCache = new Map<string, Entitlement[]>();
+  const candidates: PaymentCandidate[] = [];
+  for (const r of rows) {
+    if (r.other_cities) paidElsewhere.set(r.id_number_hash, r.other_cities);
+    if (r.account_holders) accountHolders.set(r.bank_account_hash, new Set(r.account_holders));
+    if (released.has(r.id)) continue;
+    candidates.push({
+      entitlementId: r.id,
+      beneficiaryId: r.beneficiary_id,
+      cityCode,
+      idNumberHash: r.id_number_hash,
+      bankAccountHash: r.bank_account_hash,
+      type: r.type,
+      category: r.category,
+      amountFen: BigInt(r.amount_fen),
+      computedStandardFen: standardAllowance(r, rules, monthlyCache),
+      dueDate: provinceDay(r.due_date),
+      deathDate: r.death_date,
+      retirementDate: r.retirement_date,
+      month: r.period_month ?? month,
+    });
+  }
+  const byEntitlement = new Map<string, Hold[]>();
+  for (const hold of screenBatch(candidates, { paidElsewhere, accountHolders })) {
+    const list = byEntitlement.get(hold.entitlementId) ?? [];
+    list.push(hold);
+    byEntitlement.set(hold.entitlementId, list);
+  }
+  return byEntitlement;
+}

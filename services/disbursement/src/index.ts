@@ -1,0 +1,3 @@
+export { disbursementService, type DisbursementDeps } from './service';
+export { loadDisbursementConfig, disbursementConfigSchema } from './config';
+export type { DisbursementDB } from './db';

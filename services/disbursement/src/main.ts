@@ -1,0 +1,5 @@
+import { runServiceProcess } from '@fund/shared/server';
+import { loadDisbursementConfig } from './config';
+import { disbursementService } from './service';
+
+runServiceProcess(() => disbursementService(loadDisbursementConfig()));

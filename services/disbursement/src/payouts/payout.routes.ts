@@ -1,0 +1,70 @@
+import { cityCode, monthCityParams, monthString, payBatchSchema, preparePayoutSchema, repayRequestSchema } from '@fund/shared';
+import { parse, type Guard } from '@fund/shared/server';
+import { Router } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { BankGateway } from '../bank/bank.gateway';
+import type { DisbursementDB } from '../db';
+import type { StandardsSource } from '../standards/standards.repository';
+import { maskBankAccount } from '../register/identity';
+import type { PaymentMetrics } from './payout.metrics';
+import { failedPayments, payBatch, payoutProgress, preparePayout, repayReturned } from './payout.repository';
+import { returnedPayees } from './returned.repository';
+
+const paymentsQuery = z.object({
+  month: monthString,
+  cityCode,
+  status: z.literal('failed', { error: "must be 'failed'" }).default('failed'),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+});
+
+const returnedQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
+
+/** A city's monthly payout: prepare, pay in batches, re-pay returned payments, follow progress. */
+export function payoutRoutes(
+  db: Kysely<DisbursementDB>,
+  bank: BankGateway,
+  standards: StandardsSource,
+  access: Guard,
+  metrics?: PaymentMetrics,
+): Router {
+  const router = Router();
+  router.post('/payouts/:month/:cityCode/prepare', access(['system']), async (req, res) => {
+    const { month, cityCode: city } = parse(monthCityParams, req.params, 'params');
+    const result = await preparePayout(db, standards, month, city, parse(preparePayoutSchema, req.body));
+    res.status(result.replayed ? 200 : 201).json(result);
+  });
+  router.post('/payouts/:month/:cityCode/batches', access(['system']), async (req, res) => {
+    const { month, cityCode: city } = parse(monthCityParams, req.params, 'params');
+    const result = await payBatch(db, bank, month, city, parse(payBatchSchema, req.body));
+    if (!result.replayed) metrics?.record('payout', city, result);
+    res.status(result.replayed ? 200 : 201).json(result);
+  });
+  router.post('/payouts/:month/:cityCode/repay', access(['system']), async (req, res) => {
+    const { month, cityCode: city } = parse(monthCityParams, req.params, 'params');
+    const body = parse(repayRequestSchema, req.body);
+    const result = await repayReturned(db, bank, month, city, body);
+    if (!result.replayed) await metrics?.recordRepay(db, month, city, body.idempotencyKey, result);
+    res.status(result.replayed ? 200 : 201).json(result);
+  });
+  // Full ID numbers and bank accounts: for the cycle worker only, which keeps them encrypted in history.
+  router.get('/payouts/:month/:cityCode/returned', access(['system']), async (req, res) => {
+    const { month, cityCode: city } = parse(monthCityParams, req.params, 'params');
+    const { limit } = parse(returnedQuery, req.query, 'query');
+    res.json(await returnedPayees(db, month, city, limit));
+  });
+  router.get('/payouts/:month/:cityCode', access(['system', 'city_agency', 'provincial_agency', 'operator'], 'params'), async (req, res) => {
+    const { month, cityCode: city } = parse(monthCityParams, req.params, 'params');
+    res.json(await payoutProgress(db, month, city));
+  });
+  router.get('/payments', access(['city_agency', 'provincial_agency', 'operator'], 'query'), async (req, res) => {
+    const q = parse(paymentsQuery, req.query, 'query');
+    res.json({
+      month: q.month,
+      cityCode: q.cityCode,
+      status: q.status,
+      beneficiaries: await failedPayments(db, q.month, q.cityCode, q.limit, maskBankAccount),
+    });
+  });
+  return router;
+}
