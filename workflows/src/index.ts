@@ -1,0 +1,3 @@
+export { createCycleWorker, bundleWorkflows } from './worker';
+export { loadWorkerConfig, workerConfigSchema } from './config';
+export { createActivities } from './activities';

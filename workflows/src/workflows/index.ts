@@ -1,0 +1,3 @@
+export { cityCycle } from './city-cycle';
+export { monthlyCycle } from './monthly-cycle';
+export { scheduledCycleStarter } from './scheduled-starter';
