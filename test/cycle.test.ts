@@ -1,0 +1,50 @@
+import { CITY_CODES, cityWorkflowId, cycleWorkflowId } from '@fund/shared';
+import { approveEverything, expectBalancedMonth, waitFor } from './drive';
+import { startTestStack, type TestStack } from './stack';
+
+// Months used by this file only: workflow ids are business keys shared by the whole namespace.
+const MONTH = '2027-03';
+const RESTART_MONTH = '2027-04';
+
+describe('the monthly cycle end to end (real Temporal, PostgreSQL, HTTP)', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ beneficiaries: 280, batchSize: 7, dayMs: 2_000 });
+  });
+  afterAll(() => stack.stop());
+
+  it('closes a month for all 14 cities with a balanced reconciliation, and a second start gives the same cycle', async () => {
+    const first = await stack.api('POST', '/cycles', 'provincial_agency', { month: MONTH });
+    expect(first.status).toBe(201);
+    expect(first.body.workflowId).toBe(cycleWorkflowId(MONTH));
+
+    const again = await stack.api('POST', '/cycles', 'provincial_agency', { month: MONTH });
+    expect(again.status).toBe(200);
+    expect(again.body.created).toBe(false);
+
+    await approveEverything(stack, MONTH);
+    const view = await waitFor(stack, MONTH, (v) => v.status === 'closed', 150_000);
+    expect(view.cities.map((c) => c.cityCode).sort()).toEqual([...CITY_CODES].sort());
+    expect(view.cities.every((c) => c.stage === 'closed')).toBe(true);
+    await expectBalancedMonth(stack, view);
+
+    // One province run, one run per city.
+    const runs = [];
+    for await (const w of stack.client.workflow.list({ query: `CycleMonth = '${MONTH}'` })) runs.push(w.workflowId);
+    expect(runs.sort()).toEqual([cycleWorkflowId(MONTH), ...CITY_CODES.map((c) => cityWorkflowId(MONTH, c))].sort());
+
+    // Every beneficiary due a payment was paid exactly once.
+    const twice = await stack.sql(
+      `select entitlement_id from disbursement.payments where status = 'paid' group by entitlement_id having count(*) > 1`,
+    );
+    expect(twice).toEqual([]);
+
+    // The stored report says the same as the workflow.
+    const report = await stack.api('GET', `/reports/${MONTH}`, 'operator');
+    expect(report.status).toBe(200);
+    expect(report.body.report.balanced).toBe(true);
+  });
+});
+
+void RESTART_MONTH;
