@@ -8,6 +8,8 @@ const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** The stage whose plans each reviewer role decides. */
 const STAGE_FOR_ROLE = { hrss_reviewer: 'hrss_review', finance_reviewer: 'finance_review' };
 const DECISION_ENDPOINT = { hrss_reviewer: 'hrss-decision', finance_reviewer: 'finance-decision' };
+/** The plan status a role decides on: a decided plan leaves the queue even before its city enters the next stage. */
+const PLAN_STATUS_FOR_ROLE = { hrss_reviewer: 'submitted', finance_reviewer: 'hrss_approved' };
 
 const state = {
   /** What /console/messages.json answers: { languages, messages: { en, 'zh-CN' }, cities }. */
@@ -576,7 +578,8 @@ async function loadQueue(prefix = null) {
     render();
     return;
   }
-  const waiting = view.cities.filter((city) => city.stage === stage && city.plan);
+  const planStatus = PLAN_STATUS_FOR_ROLE[state.claims.role];
+  const waiting = view.cities.filter((city) => city.stage === stage && city.plan?.status === planStatus);
   let partial = null;
   const soft = (promise) =>
     promise.catch((error) => {
