@@ -11,7 +11,7 @@ import {
   type HumanRole,
   type PlanLine,
 } from '@fund/shared';
-import { EncryptionCodec, issueToken } from '@fund/shared/server';
+import { EncryptionCodec, issueToken, type ChainVerification } from '@fund/shared/server';
 import { applyMonthlySchedule } from '../schedule';
 import { authSecret, payloadKey, PORTS, serviceUrl } from '../stack';
 
@@ -144,16 +144,9 @@ async function applySchedule(): Promise<void> {
   }
 }
 
-interface AuditVerification {
-  ok: boolean;
-  checked: number;
-  lastId: string | null;
-  broken: { id: string; reason: string } | null;
-}
-
 /** Walks the audit trail's hash chain (GET /audit/verify, as an operator): OK, or the first broken row and why. */
 async function verifyAudit(): Promise<number> {
-  const res = await api<AuditVerification & { error?: { message: string } }>('GET', '/audit/verify', await operator());
+  const res = await api<ChainVerification & { error?: { message: string } }>('GET', '/audit/verify', await operator());
   if (res.status !== 200) fail(res.body.error?.message ?? `status ${res.status}`);
   const result = res.body;
   if (result.ok) {

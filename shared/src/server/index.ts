@@ -2,6 +2,7 @@ export * from './app';
 export * from './config';
 export * from './db';
 export * from './errors';
+export * from './hash-chain';
 export * from './idempotency';
 export * from './ledger';
 export * from './logger';

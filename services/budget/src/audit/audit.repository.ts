@@ -1,10 +1,7 @@
-import { createHash } from 'node:crypto';
+import { canonicalJson, chainHash, GENESIS_HASH, verifyChain, type ChainVerification } from '@fund/shared/server';
 import { sql, type Kysely } from 'kysely';
 import type { BudgetDB, Db } from '../db';
 import type { AuditAction, AuditEventRow } from './audit.table';
-
-/** The `prev_hash` of the first row. */
-export const GENESIS_HASH = '0'.repeat(64);
 
 /** A decision or refused attempt to record: who, in what role, from where, did what to which plan, and how it ended. */
 export interface NewAuditEvent {
@@ -32,27 +29,9 @@ export interface AuditEvent extends Omit<NewAuditEvent, 'detail'> {
   hash: string;
 }
 
-/** The chain checked from the first row: intact, or the first row that breaks it and why. */
-export interface AuditVerification {
-  ok: boolean;
-  checked: number;
-  lastId: string | null;
-  lastHash: string;
-  broken: { id: string; reason: string } | null;
-}
-
-/** JSON with object keys sorted at every level: one spelling per value, so a hash over it is stable. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
-
 /** The hashed content of a row: every column but the hash itself, the previous row's hash included. */
 function hashOf(row: Omit<AuditEventRow, 'hash'>): string {
-  const content = canonicalJson({
+  return chainHash({
     v: 1,
     id: row.id,
     at: row.at.toISOString(),
@@ -69,7 +48,6 @@ function hashOf(row: Omit<AuditEventRow, 'hash'>): string {
     detail: row.detail,
     prevHash: row.prev_hash,
   });
-  return createHash('sha256').update(content, 'utf8').digest('hex');
 }
 
 function present(row: AuditEventRow): AuditEvent {
@@ -135,41 +113,11 @@ export async function listAuditEvents(
   return (await query.execute()).map(present);
 }
 
-const VERIFY_PAGE = 1_000;
-
-/**
- * Walks the whole chain from its first row: each row's hash must match its content, and its
- * `prev_hash` the hash of the row before it. Names the first row where either fails.
- */
-export async function verifyAuditChain(db: Db): Promise<AuditVerification> {
-  let previous: { id: string | null; hash: string } = { id: null, hash: GENESIS_HASH };
-  let checked = 0;
-  for (;;) {
-    let page = db.selectFrom('audit_events').selectAll().orderBy('id').limit(VERIFY_PAGE);
-    if (previous.id !== null) page = page.where('id', '>', previous.id);
-    const rows = await page.execute();
-    for (const row of rows) {
-      const broken = (reason: string): AuditVerification => ({
-        ok: false,
-        checked,
-        lastId: previous.id,
-        lastHash: previous.hash,
-        broken: { id: row.id, reason },
-      });
-      if (hashOf(row) !== row.hash) {
-        return broken(`row ${row.id} does not match its hash: its content was changed after it was written`);
-      }
-      if (row.prev_hash !== previous.hash) {
-        return broken(
-          previous.id === null
-            ? `row ${row.id} is the first row but does not start the chain: rows before it were removed`
-            : `row ${row.id} does not chain to row ${previous.id}: a row between them was removed or inserted, or row ${previous.id} was rewritten`,
-        );
-      }
-      previous = { id: row.id, hash: row.hash };
-      checked += 1;
-    }
-    if (rows.length < VERIFY_PAGE) break;
-  }
-  return { ok: true, checked, lastId: previous.id, lastHash: previous.hash, broken: null };
+/** Walks the whole chain from its first row and names the first row that breaks it. */
+export async function verifyAuditChain(db: Db): Promise<ChainVerification> {
+  return verifyChain<AuditEventRow>((afterId, limit) => {
+    let page = db.selectFrom('audit_events').selectAll().orderBy('id').limit(limit);
+    if (afterId !== null) page = page.where('id', '>', afterId);
+    return page.execute();
+  }, hashOf);
 }

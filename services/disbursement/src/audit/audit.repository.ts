@@ -1,10 +1,7 @@
-import { createHash } from 'node:crypto';
+import { canonicalJson, chainHash, GENESIS_HASH, verifyChain, type ChainVerification } from '@fund/shared/server';
 import { sql } from 'kysely';
 import type { Db } from '../db';
 import type { AuditAction, AuditEventRow } from './audit.table';
-
-/** The `prev_hash` of the first row. */
-export const GENESIS_HASH = '0'.repeat(64);
 
 /** Who did what to which payment (or standard), and why. */
 export interface NewAuditEvent {
@@ -29,26 +26,9 @@ export interface AuditEvent extends Omit<NewAuditEvent, 'detail'> {
   hash: string;
 }
 
-/** The chain checked from its first row: intact, or the first row that breaks it and why. */
-export interface AuditVerification {
-  ok: boolean;
-  checked: number;
-  broken: { id: string; reason: string } | null;
-}
-
-/** JSON with object keys sorted at every level: one spelling per value, so a hash over it is stable. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : typeof v === 'bigint'
-        ? v.toString()
-        : v,
-  );
-}
-
+/** The hashed content of a row: every column but the hash itself, the previous row's hash included. */
 function hashOf(row: Omit<AuditEventRow, 'hash'>): string {
-  const content = canonicalJson({
+  return chainHash({
     v: 1,
     id: row.id,
     at: row.at.toISOString(),
@@ -63,7 +43,6 @@ function hashOf(row: Omit<AuditEventRow, 'hash'>): string {
     detail: row.detail,
     prevHash: row.prev_hash,
   });
-  return createHash('sha256').update(content, 'utf8').digest('hex');
 }
 
 function present(row: AuditEventRow): AuditEvent {
@@ -134,23 +113,11 @@ export async function listAuditEvents(
   return (await query.execute()).map(present);
 }
 
-/** Walks the whole chain: each row's hash must match its content and its `prev_hash` the row before. */
-export async function verifyAuditChain(db: Db): Promise<AuditVerification> {
-  let previous: { id: string | null; hash: string } = { id: null, hash: GENESIS_HASH };
-  let checked = 0;
-  for (;;) {
-    let page = db.selectFrom('audit_events').selectAll().orderBy('id').limit(1_000);
-    if (previous.id !== null) page = page.where('id', '>', previous.id);
-    const rows = await page.execute();
-    for (const row of rows) {
-      if (hashOf(row) !== row.hash) return { ok: false, checked, broken: { id: row.id, reason: `row ${row.id} does not match its hash` } };
-      if (row.prev_hash !== previous.hash) {
-        return { ok: false, checked, broken: { id: row.id, reason: `row ${row.id} does not chain to the row before it` } };
-      }
-      previous = { id: row.id, hash: row.hash };
-      checked += 1;
-    }
-    if (rows.length < 1_000) break;
-  }
-  return { ok: true, checked, broken: null };
+/** Walks the whole chain from its first row and names the first row that breaks it. */
+export async function verifyAuditChain(db: Db): Promise<ChainVerification> {
+  return verifyChain<AuditEventRow>((afterId, limit) => {
+    let page = db.selectFrom('audit_events').selectAll().orderBy('id').limit(limit);
+    if (afterId !== null) page = page.where('id', '>', afterId);
+    return page.execute();
+  }, hashOf);
 }
