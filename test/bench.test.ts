@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { ROOT } from '../infra/paths';
+import { readTestEnvironment } from './environment';
+
+/** Runs `npm run bench:payout -- <args>` as a user would, against the test run's PostgreSQL. */
+function bench(args: string[], databaseUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(ROOT, 'infra/bootstrap.js'), 'bench', ...args],
+      { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('npm run bench:payout', () => {
+  it('runs a real payout over a small register and ends with its figures as one JSON line', async () => {
+    const run = await bench(['--beneficiaries', '300'], readTestEnvironment().adminUrl);
+    expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
+    const lines = run.stdout.trim().split('\n');
+    const figures = JSON.parse(lines.at(-1)!) as Record<string, number>;
+    expect(Object.keys(figures)).toEqual(['beneficiaries', 'payout_s', 'payouts_per_s', 'copy_rows_per_s', 'ratio_to_copy', 'history_events_per_city']);
+    expect(figures.beneficiaries).toBe(300);
+
+    // The figures agree with what the run says it paid.
+    const paid = /payout: (\d+) payments of (\d+) entitlements/.exec(run.stderr);
+    expect(paid).not.toBeNull();
+    const payments = Number(paid![1]);
+    expect(payments).toBeGreaterThan(0);
+    expect(figures.payout_s).toBeGreaterThan(0);
+    expect(figures.payouts_per_s).toBeCloseTo(payments / figures.payout_s!, -1);
+    expect(figures.copy_rows_per_s).toBeGreaterThan(0);
+    expect(figures.ratio_to_copy).toBeCloseTo(figures.payouts_per_s! / figures.copy_rows_per_s!, 2);
+    // One city's whole month, payout included, in a bounded history.
+    expect(figures.history_events_per_city).toBeGreaterThan(50);
+    expect(figures.history_events_per_city).toBeLessThan(400);
+  }, 200_000);
+
+  it('refuses a PostgreSQL that is not on this machine, before connecting to it', async () => {
+    const run = await bench(['--beneficiaries', '300'], 'postgres://postgres@192.0.2.1:5432/postgres');
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('the benchmark runs only against PostgreSQL on loopback; DATABASE_URL points at 192.0.2.1');
+    expect(run.stdout).toBe('');
+  }, 60_000);
+
+  it('names the flags when one is wrong', async () => {
+    const run = await bench(['--beneficiaries', 'many'], readTestEnvironment().adminUrl);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('usage: npm run bench:payout -- [--beneficiaries 14..2000000] [--batch-size 1..20000]');
+  }, 60_000);
+});
