@@ -241,7 +241,7 @@ const USAGE = `usage: npm run cli -- <command>
   cycle start <YYYY-MM>               start the month (an existing cycle is reported, not doubled)
   cycle status <YYYY-MM> [--json]     per-city table; --json for machines
   cycle review-demo <YYYY-MM>         play every city agency and reviewer, approve each plan, wait for close
-  cycle repay <YYYY-MM> <city>        pay again the returned payments whose bank details were corrected
+  cycle repay <YYYY-MM> <city>        pay again the returned payments whose bank details were corrected (also after the month closed)
   payments failed <YYYY-MM> <city> [--json]   the beneficiaries whose payments the bank returned (accounts masked)
   beneficiary fix-bank <id> <account> <bank name>   correct a beneficiary's bank details (re-verified by the bank)
   schedule apply                      create or update the day-1 monthly schedule (overlap: skip)

@@ -31,5 +31,13 @@ export function cityWorkflowId(month: string, cityCode: string): string {
   return `cycle:${month}:${cityCode}`;
 }
 
+/**
+ * Workflow id of a re-payment asked for after a city's month closed: one per request, so each
+ * request's payment carries its own idempotency key (a payment is still made at most once).
+ */
+export function lateRepaymentWorkflowId(month: string, cityCode: string, requestedAt: Date): string {
+  return `${cityWorkflowId(month, cityCode)}:late-repay:${requestedAt.toISOString()}`;
+}
+
 /** Id of the schedule that starts each month's cycle on day 1. */
 export const MONTHLY_SCHEDULE_ID = 'cycle-monthly';

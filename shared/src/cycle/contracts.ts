@@ -3,6 +3,7 @@ import { cityCode } from '../cities';
 import { monthString } from '../month';
 import { nonNegativeFenString } from '../money';
 import type { Deadlines } from './deadlines';
+import type { RepayResult } from '../api/disbursement';
 
 /** Stages of one city's month, in order. */
 export const STAGES = [
@@ -96,6 +97,19 @@ export interface CityCycleInput {
   cityCode: string;
   deadlines: Deadlines;
   settings: CycleSettings;
+}
+
+/** Input of a re-payment asked for after a city's month closed (workflow `lateRepayment`). */
+export interface LateRepaymentInput {
+  month: string;
+  cityCode: string;
+  settings: CycleSettings;
+}
+
+/** What a late re-payment paid, and the city's payout as it stands after it. */
+export interface LateRepaymentResult {
+  repay: RepayResult;
+  payout: PayoutProgress;
 }
 
 export type PlanStatus = 'awaiting' | 'submitted' | 'hrss_approved' | 'approved' | 'returned';

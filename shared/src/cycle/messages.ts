@@ -48,4 +48,5 @@ export const WorkflowNames = {
   monthlyCycle: 'monthlyCycle',
   cityCycle: 'cityCycle',
   scheduledCycleStarter: 'scheduledCycleStarter',
+  lateRepayment: 'lateRepayment',
 } as const;

@@ -1,4 +1,4 @@
-import { Client, Connection, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, defaultPayloadConverter, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import prom from 'prom-client';
 import {
@@ -10,13 +10,18 @@ import {
   cycleStatusQuery,
   cycleWorkflowId,
   ErrorCode,
+  lateRepaymentWorkflowId,
   parseCycleClock,
   payoutWarningLeadMs,
+  repayReturnedUpdate,
   SearchAttributes,
   WorkflowNames,
+  type Actor,
   type CityStatus,
   type CycleSettings,
   type CycleStatus,
+  type LateRepaymentInput,
+  type LateRepaymentResult,
   type MonthlyCycleInput,
   type PayoutHeartbeat,
   type PayoutProgress,
@@ -219,6 +224,44 @@ export class CycleGateway {
       throw toHttpError(error, month, cityCode);
     }
   }
+
+  /**
+   * Pays again a city's returned payments whose bank details were corrected: through its cycle (an
+   * Update) while the month runs; once the month has closed, as a `lateRepayment` workflow of its
+   * own, since a payment returned at the deadline is still owed. Answers the city's status with
+   * the payout as it now stands.
+   */
+  async repay(month: string, cityCode: string, actor: Actor): Promise<CityStatus> {
+    const handle = this.cityHandle(month, cityCode);
+    let state: string;
+    try {
+      state = (await handle.describe()).status.name;
+    } catch (error) {
+      throw toHttpError(error, month, cityCode);
+    }
+    if (state === 'RUNNING') return this.update(month, cityCode, repayReturnedUpdate, [{ actor }]);
+    if (state !== 'COMPLETED') {
+      throw new HttpError(409, ErrorCode.Conflict, `the ${month} cycle of ${cityCode} ended ${state.toLowerCase()}, not closed; its payout cannot be re-paid`);
+    }
+    const input: LateRepaymentInput = { month, cityCode, settings: this.settings() };
+    let result: LateRepaymentResult;
+    try {
+      result = await this.client.workflow.execute(WorkflowNames.lateRepayment, {
+        taskQueue: this.config.TASK_QUEUE,
+        workflowId: lateRepaymentWorkflowId(month, cityCode, new Date()),
+        args: [input],
+        staticSummary: `Late re-payment ${cityCode} ${month}, asked by ${actor.userId} (${actor.role})`,
+        typedSearchAttributes: [
+          { key: SearchAttributes.CycleMonth, value: month },
+          { key: SearchAttributes.CityCode, value: cityCode },
+        ],
+      });
+    } catch (error) {
+      throw toHttpError(error, month, cityCode);
+    }
+    const status = await handle.query(cityStatusQuery);
+    return { ...status, payout: result.payout };
+  }
 }
 
 /** City workflows still running or closed in the last 45 days. */
@@ -239,7 +282,7 @@ function toHttpError(error: unknown, month: string, cityCode: string): unknown {
   if (error instanceof WorkflowNotFoundError) {
     return new HttpError(404, ErrorCode.NotFound, `no cycle for ${cityCode} in ${month}`);
   }
-  if (error instanceof WorkflowUpdateFailedError) {
+  if (error instanceof WorkflowUpdateFailedError || error instanceof WorkflowFailedError) {
     // The rule that refused it is the innermost ApplicationFailure (validator, or a service behind an activity).
     let cause: unknown = error.cause;
     let found: ApplicationFailure | null = null;

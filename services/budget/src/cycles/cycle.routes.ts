@@ -6,7 +6,6 @@ import {
   monthString,
   planLinesSchema,
   planLineSchema,
-  repayReturnedUpdate,
   submitPlanUpdate,
 } from '@fund/shared';
 import { HttpError, parse, type Guard } from '@fund/shared/server';
@@ -143,7 +142,7 @@ export function cycleRoutes(gateway: CycleGateway, db: Kysely<BudgetDB>, access:
 
   router.post(`${CITY}/repay`, access(['operator', 'provincial_agency', 'city_agency'], 'params'), async (req, res) => {
     const { month, cityCode: city } = parse(cityParams, req.params, 'params');
-    const status = await gateway.update(month, city, repayReturnedUpdate, [{ actor: actorOf(req) }]);
+    const status = await gateway.repay(month, city, actorOf(req));
     await accepted(req, 'repay', status.plan?.version ?? null);
     res.json(status);
   });

@@ -51,7 +51,7 @@ const ERROR_MEANINGS: Record<number, string> = {
   401: 'UNAUTHORIZED: no bearer token, or it is invalid or expired',
   403: 'FORBIDDEN: the token\'s role (or city) may not do this',
   404: 'NOT_FOUND: no such month, city cycle or report',
-  409: 'BUDGET_EXCEEDED or INSUFFICIENT_POOL: approving would break the budget execution limit or the pool\'s available balance',
+  409: 'BUDGET_EXCEEDED or INSUFFICIENT_POOL: approving would break the budget execution limit or the pool\'s available balance; CONFLICT: the city\'s cycle ended without closing, so nothing can be re-paid through it',
   422: 'INVALID_DECISION: the workflow refused the step (wrong stage, stale version, missing reason, separation of duties...); the message names the rule',
 };
 
@@ -154,9 +154,12 @@ const OPERATIONS: RouteConfig[] = [
     operationId: 'repayReturned',
     tags: ['Cycles'],
     summary: 'Pay the payments the bank returned again, after the bank details were corrected',
-    ...roles(['operator', 'provincial_agency', 'city_agency'], 'A city agency only for its own city; at stage payout.'),
+    ...roles(
+      ['operator', 'provincial_agency', 'city_agency'],
+      'A city agency only for its own city. At stage payout through the running cycle; once the city has closed, as a lateRepayment workflow of its own.',
+    ),
     request: { params: cityParams },
-    responses: { 200: ok('The city\'s status after the repayment', cityStatusDoc), ...errors(400, 401, 403, 404, 422) },
+    responses: { 200: ok('The city\'s status, its payout as it stands after the repayment', cityStatusDoc), ...errors(400, 401, 403, 404, 409, 422) },
   },
   {
     method: 'get',
