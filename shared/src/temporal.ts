@@ -32,11 +32,12 @@ export function cityWorkflowId(month: string, cityCode: string): string {
 }
 
 /**
- * Workflow id of a re-payment asked for after a city's month closed: one per request, so each
- * request's payment carries its own idempotency key (a payment is still made at most once).
+ * Workflow id of a re-payment asked for after a city's month closed: one per request (`requestId`
+ * unique per request), so each request's payment carries its own idempotency key; a payment is
+ * still made at most once.
  */
-export function lateRepaymentWorkflowId(month: string, cityCode: string, requestedAt: Date): string {
-  return `${cityWorkflowId(month, cityCode)}:late-repay:${requestedAt.toISOString()}`;
+export function lateRepaymentWorkflowId(month: string, cityCode: string, requestId: string): string {
+  return `${cityWorkflowId(month, cityCode)}:late-repay:${requestId}`;
 }
 
 /** Id of the schedule that starts each month's cycle on day 1. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, defaultPayloadConverter, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import prom from 'prom-client';
@@ -248,7 +249,7 @@ export class CycleGateway {
     try {
       result = await this.client.workflow.execute(WorkflowNames.lateRepayment, {
         taskQueue: this.config.TASK_QUEUE,
-        workflowId: lateRepaymentWorkflowId(month, cityCode, new Date()),
+        workflowId: lateRepaymentWorkflowId(month, cityCode, `${new Date().toISOString()}-${randomUUID().slice(0, 8)}`),
         args: [input],
         staticSummary: `Late re-payment ${cityCode} ${month}, asked by ${actor.userId} (${actor.role})`,
         typedSearchAttributes: [
