@@ -21,6 +21,15 @@ export const PORTS = {
 
 export const serviceUrl = (port: number) => `http://127.0.0.1:${port}`;
 
+/**
+ * The password of the services' database roles. Roles are cluster-wide and keep the password they
+ * were created with, so everything that provisions databases on one server (npm start, the
+ * benchmark) uses this one: FUND_DB_ROLE_PASSWORD, else the development default.
+ */
+export function rolePassword(): string {
+  return process.env.FUND_DB_ROLE_PASSWORD ?? 'fund-dev-password';
+}
+
 /** The API signing secret: AUTH_JWT_SECRET, else one generated on first start and kept under .data/. */
 export function authSecret(): string {
   if (process.env.AUTH_JWT_SECRET) return process.env.AUTH_JWT_SECRET;

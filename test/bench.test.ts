@@ -1,15 +1,18 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { ROOT } from '../infra/paths';
-import { readTestEnvironment } from './environment';
+import { readTestEnvironment, TEST_ROLE_PASSWORD } from './environment';
 
-/** Runs `npm run bench:payout -- <args>` as a user would, against the test run's PostgreSQL. */
+/**
+ * Runs `npm run bench:payout -- <args>` as a user would, against the test run's PostgreSQL: with the
+ * role password the test databases were provisioned with, in a database of its own.
+ */
 function bench(args: string[], databaseUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [path.join(ROOT, 'infra/bootstrap.js'), 'bench', ...args],
-      { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
+      { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, FUND_DB_ROLE_PASSWORD: TEST_ROLE_PASSWORD, BENCH_DATABASE: 'fund_bench_test' }, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
   });

@@ -5,7 +5,7 @@ import { ROOT } from '../infra/paths';
 import { freePort } from '../infra/temporal';
 import { dropDatabase } from '../infra/postgres';
 import { authHeader } from './harness';
-import { readTestEnvironment, TEST_SECRET } from './environment';
+import { readTestEnvironment, TEST_ROLE_PASSWORD, TEST_SECRET } from './environment';
 
 function alive(pid: number): boolean {
   try {
@@ -63,6 +63,8 @@ describe('npm start', () => {
     env = {
       ...process.env,
       DATABASE_URL: environment.adminUrl,
+      // The service roles already exist on this server with the tests' password.
+      FUND_DB_ROLE_PASSWORD: TEST_ROLE_PASSWORD,
       FUND_DATABASE: database,
       FUND_DATA_DIR: dataDir,
       TEMPORAL_CLI: environment.temporalCli,

@@ -12,10 +12,11 @@ import { disbursementService, loadDisbursementConfig } from '../../services/disb
 import { bundleWorkflows, createCycleWorker, loadWorkerConfig } from '../../workflows/src';
 import { DATA_DIR } from '../paths';
 import { dropDatabase, provisionDatabase, resolvePostgres } from '../postgres';
+import { rolePassword } from '../stack';
 import { findTemporalCli, freePort, startTemporalServer, type TemporalServer } from '../temporal';
 
-/** The dedicated database the benchmark recreates on every run. */
-const DATABASE = 'fund_bench';
+/** The dedicated database the benchmark recreates on every run (BENCH_DATABASE, else fund_bench). */
+const DATABASE = process.env.BENCH_DATABASE ?? 'fund_bench';
 const TASK_QUEUE = 'fund-bench';
 /** Entitlements per payout batch unless --batch-size says otherwise (the largest the API accepts). */
 const DEFAULT_BATCH_SIZE = 20_000;
@@ -176,7 +177,7 @@ export async function runBench(args: string[]): Promise<number> {
   let connection: Connection | null = null;
   try {
     await dropDatabase(postgres.url, DATABASE);
-    const urls = await provisionDatabase(postgres.url, DATABASE, crypto.randomBytes(12).toString('hex'));
+    const urls = await provisionDatabase(postgres.url, DATABASE, rolePassword());
     temporal = await startTemporalServer({
       cli: await findTemporalCli(log),
       port: await freePort(),

@@ -3,11 +3,10 @@ import path from 'node:path';
 import { SERVICE_NAMES } from '@fund/shared/server';
 import { DATA_DIR } from '../paths';
 import { provisionDatabase, resolvePostgres } from '../postgres';
-import { authSecret, payloadKey, PORTS, serviceUrl, spawnTs, waitForHttp } from '../stack';
+import { authSecret, payloadKey, PORTS, rolePassword, serviceUrl, spawnTs, waitForHttp } from '../stack';
 import { findTemporalCli, portAnswers, startTemporalServer, stopChild } from '../temporal';
 
 const DATABASE = process.env.FUND_DATABASE ?? 'provincial_fund';
-const ROLE_PASSWORD = process.env.FUND_DB_ROLE_PASSWORD ?? 'fund-dev-password';
 // Demo time: a "day" of the month passes every 3 seconds, so a whole month runs in minutes.
 const CYCLE_CLOCK = process.env.CYCLE_CLOCK ?? 'compressed:3000';
 
@@ -47,7 +46,7 @@ export async function runStack(): Promise<number> {
     const postgres = await resolvePostgres(DATA_DIR, log);
     stopPostgres = postgres.stop;
     log(`PostgreSQL: ${postgres.source}`);
-    const urls = await provisionDatabase(postgres.url, DATABASE, ROLE_PASSWORD);
+    const urls = await provisionDatabase(postgres.url, DATABASE, rolePassword());
 
     const temporal = await startTemporalServer({
       cli,
