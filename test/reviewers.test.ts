@@ -148,9 +148,10 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
            and not (table_schema = 'budget' and table_name = 'audit_events')
          order by 1, 2`,
       );
-      snapshotSql = tables
+      // Ordered: a UNION ALL comes back in any order (PostgreSQL 18 may run its branches in parallel).
+      snapshotSql = `select * from (${tables
         .map((t) => `select '${t.schema}.${t.name}' as t, count(*)::int as n, md5(coalesce(string_agg(x::text, ',' order by x::text), '')) as h from ${t.schema}."${t.name}" x`)
-        .join(' union all ');
+        .join(' union all ')}) tables order by t`;
       employerId = (await stack.sql<{ id: string }>(`select id::text from collection.employers where city_code = '${LANZHOU}' order by id limit 1`))[0]!.id;
       beneficiaryId = (await stack.sql<{ id: string }>(`select id::text from disbursement.beneficiaries where city_code = '${LANZHOU}' order by id limit 1`))[0]!.id;
     });
