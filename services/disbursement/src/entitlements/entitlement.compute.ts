@@ -70,7 +70,8 @@ export function entitlementKey(e: {
   return `${e.periodMonth ?? ''}|${e.beneficiaryId}|${e.type}|${e.claimId ?? ''}|${e.dependantIndex ?? ''}`;
 }
 
-function caseFactsOf(b: CaseFactsRecord): CaseFacts {
+/** The case facts the benefit rules compute from, out of a beneficiary's stored columns. */
+export function caseFactsOf(b: Omit<CaseFactsRecord, 'id'>): CaseFacts {
   return {
     disabilityGrade: b.disability_grade,
     ownWageFen: BigInt(b.own_wage_fen ?? '0'),

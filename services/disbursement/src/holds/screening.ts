@@ -7,7 +7,7 @@ import {
   type Entitlement,
 } from '../benefits';
 import { accounts, type Db } from '../db';
-import type { BenefitRules } from '../entitlements/entitlement.compute';
+import { caseFactsOf, type BenefitRules } from '../entitlements/entitlement.compute';
 import type { PayableType } from '../entitlements/entitlement.table';
 import type { BeneficiaryStatus, ClaimType } from '../register/beneficiary.table';
 import { OWN_BENEFITS, RETIREMENT_ENDED, screenBatch, type Hold, type PaymentCandidate } from '../supervision';
@@ -149,21 +149,6 @@ export async function readBatch(db: Db, month: string, cityCode: string, cursorI
 /** The day an instant falls on in the province (UTC+8). */
 const provinceDay = (instant: string): string => new Date(Date.parse(instant) + 8 * 3600_000).toISOString().slice(0, 10);
 
-function caseFacts(r: BatchRow): CaseFacts {
-  return {
-    disabilityGrade: r.disability_grade,
-    ownWageFen: BigInt(r.own_wage_fen ?? '0'),
-    nursingLevel: r.nursing_level,
-    injuryRecognitionDate: r.injury_recognition_date ?? '',
-    deceased: r.death_date !== null,
-    deathDate: r.death_date,
-    deathCause: r.death_cause,
-    dependants: r.dependants,
-    status: r.status,
-    retirementDate: r.retirement_date,
-  };
-}
-
 /**
  * What the standards allow for a stored entitlement, computed again from the register as it is
  * now: its month's long-term line of the same type (and dependant), the one-time line of its
@@ -177,10 +162,10 @@ export function standardAllowance(r: BatchRow, rules: BenefitRules, monthlyCache
   try {
     let lines: Entitlement[];
     if (r.claim_id !== null) {
-      lines = oneTimeEntitlements(caseFacts(r), rules.standards, rules.yearlyParams);
+      lines = oneTimeEntitlements(caseFactsOf(r), rules.standards, rules.yearlyParams);
     } else {
       const key = `${r.beneficiary_id}|${r.period_month}`;
-      lines = monthlyCache.get(key) ?? monthlyEntitlements(caseFacts(r), r.period_month ?? '', rules.standards, rules.yearlyParams);
+      lines = monthlyCache.get(key) ?? monthlyEntitlements(caseFactsOf(r), r.period_month ?? '', rules.standards, rules.yearlyParams);
       monthlyCache.set(key, lines);
     }
     const line = lines.find((l) => l.type === r.type && (l.dependantIndex ?? null) === r.dependant_index);
