@@ -8,6 +8,7 @@ import {
   parseCycleClock,
   sumFen,
   type CityStatus,
+  type FailedPayee,
   type HumanRole,
   type PlanLine,
 } from '@fund/shared';
@@ -170,16 +171,6 @@ async function disbursementApi<T>(method: string, path: string, body?: unknown):
   }
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : null) as T & { error?: { message: string } } };
-}
-
-interface FailedPayee {
-  beneficiaryId: string;
-  name: string;
-  bankAccount: string;
-  bankName: string;
-  bankStatus: string;
-  failedFen: string;
-  payments: { amountFen: string; attempt: number; failedAt: string; reason: string | null; repaid: boolean }[];
 }
 
 /** The beneficiaries whose payments the bank returned in a city's month (accounts masked), for the repair round. */

@@ -102,6 +102,26 @@ export interface BatchResult {
 export const repayRequestSchema = z.object({ idempotencyKey });
 export type RepayRequest = z.infer<typeof repayRequestSchema>;
 
+/** A beneficiary with failed payments in a run, for operators (GET /payments, account masked). */
+export interface FailedPayee {
+  beneficiaryId: string;
+  name: string;
+  bankAccount: string;
+  bankName: string;
+  bankStatus: string;
+  failedFen: string;
+  payments: {
+    paymentId: string;
+    entitlementId: string;
+    type: string;
+    amountFen: string;
+    attempt: number;
+    failedAt: string;
+    reason: string | null;
+    repaid: boolean;
+  }[];
+}
+
 export interface RepayResult {
   repaid: number;
   repaidFen: string;

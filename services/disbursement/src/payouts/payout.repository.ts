@@ -1,6 +1,7 @@
 import {
   ErrorCode,
   type BatchResult,
+  type FailedPayee,
   type PayBatchRequest,
   type PayoutProgress,
   type PlanCategory,
@@ -447,26 +448,6 @@ export async function payoutProgress(db: Db, month: string, cityCode: string): P
     cancelled: count('cancelled'),
     onTime: await onTimeRate(db, month, cityCode),
   };
-}
-
-/** A beneficiary with failed payments in a run, for operators. */
-export interface FailedPayee {
-  beneficiaryId: string;
-  name: string;
-  bankAccount: string;
-  bankName: string;
-  bankStatus: string;
-  failedFen: string;
-  payments: {
-    paymentId: string;
-    entitlementId: string;
-    type: string;
-    amountFen: string;
-    attempt: number;
-    failedAt: string;
-    reason: string | null;
-    repaid: boolean;
-  }[];
 }
 
 /** Failed payments of a city's month grouped by beneficiary; `mask` hides the account number. */
