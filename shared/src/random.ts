@@ -14,3 +14,14 @@ export function seededRandom(seed: number): () => number {
 export function randomInt(random: () => number, min: number, max: number): number {
   return min + Math.floor(random() * (max - min + 1));
 }
+
+/** An index drawn from a generator with the given weights (the last index on rounding). */
+export function pickWeighted(random: () => number, weights: readonly number[]): number {
+  const total = weights.reduce((s, w) => s + w, 0);
+  let x = random() * total;
+  for (let i = 0; i < weights.length; i++) {
+    x -= weights[i] ?? 0;
+    if (x < 0) return i;
+  }
+  return weights.length - 1;
+}

@@ -1,4 +1,4 @@
-import { apportionByPopulation, monthOf, previousMonth, randomInt, seededRandom } from '@fund/shared';
+import { apportionByPopulation, monthOf, previousMonth, pickWeighted, randomInt, seededRandom } from '@fund/shared';
 import type { Logger } from '@fund/shared/server';
 import type { Kysely } from 'kysely';
 import type { CollectionDB } from './db';
@@ -49,14 +49,4 @@ export async function seedCollection(db: Kysely<CollectionDB>, logger: Logger, n
     count += inserted.length;
   }
   logger.info({ employers: count, months }, 'seeded demo employers and contributions');
-}
-
-function pickWeighted(random: () => number, weights: number[]): number {
-  const total = weights.reduce((s, w) => s + w, 0);
-  let x = random() * total;
-  for (let i = 0; i < weights.length; i++) {
-    x -= weights[i] ?? 0;
-    if (x < 0) return i;
-  }
-  return weights.length - 1;
 }

@@ -1,4 +1,4 @@
-import { apportionByPopulation, CITY_CODES, cityByCode, monthOf, randomInt, seededRandom } from '@fund/shared';
+import { apportionByPopulation, CITY_CODES, cityByCode, monthOf, pickWeighted, randomInt, seededRandom } from '@fund/shared';
 import type { Logger } from '@fund/shared/server';
 import type { Kysely } from 'kysely';
 import type { Dependant } from './benefits';
@@ -103,7 +103,7 @@ export async function seedDisbursement(
         });
         continue;
       }
-      const grade = weighted(random, GRADE_WEIGHTS) + 1;
+      const grade = pickWeighted(random, GRADE_WEIGHTS) + 1;
       const recent = grade >= 5 && recentWorkers < 3;
       const recognised = recent ? dayBetween(lastCaseDay - 90 * DAY, lastCaseDay) : dayBetween(EARLIEST_CASE, lastCaseDay);
       if (recent) {
@@ -193,16 +193,6 @@ function plantSuspiciousCases(rows: NewBeneficiary[], claimants: ReadonlySet<num
 
 const DAY = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-function weighted(random: () => number, weights: readonly number[]): number {
-  const total = weights.reduce((s, w) => s + w, 0);
-  let x = random() * total;
-  for (let i = 0; i < weights.length; i++) {
-    x -= weights[i] ?? 0;
-    if (x < 0) return i;
-  }
-  return weights.length - 1;
-}
 
 function dependants(random: () => number): Dependant[] {
   const out: Dependant[] = [];
