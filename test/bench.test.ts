@@ -51,6 +51,6 @@ describe('npm run bench:payout', () => {
   it('names the flags when one is wrong', async () => {
     const run = await bench(['--beneficiaries', 'many'], readTestEnvironment().adminUrl);
     expect(run.code).not.toBe(0);
-    expect(run.stderr).toContain('usage: npm run bench:payout -- [--beneficiaries 14..2000000] [--batch-size 1..20000]');
+    expect(run.stderr).toContain('usage: npm run bench:payout -- [--beneficiaries 14..2000000] [--batch-size 1..20000] [--day-ms 100..600000]');
   }, 60_000);
 });

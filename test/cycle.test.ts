@@ -1,20 +1,22 @@
-import { CITY_CODES, cityWorkflowId, cycleWorkflowId } from '@fund/shared';
+import { CITY_CODES, cityWorkflowId, cycleWorkflowId, type CityStatus } from '@fund/shared';
 import { approveEverything, expectBalancedMonth, waitFor } from './drive';
 import { startTestStack, type TestStack } from './stack';
 
 // Months used by this file only: workflow ids are business keys shared by the whole namespace.
 const MONTH = '2027-03';
 const RESTART_MONTH = '2027-04';
+/** Day 12 begins 22 s after the start at 2 s a day: every city is approved and prepared well before. */
+const PAYOUT_DAY = 12;
 
 describe('the monthly cycle end to end (real Temporal, PostgreSQL, HTTP)', () => {
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await startTestStack({ beneficiaries: 280, batchSize: 7, dayMs: 2_000 });
+    stack = await startTestStack({ beneficiaries: 280, batchSize: 7, dayMs: 2_000, payoutDay: PAYOUT_DAY });
   });
   afterAll(() => stack.stop());
 
-  it('closes a month for all 14 cities with a balanced reconciliation, and a second start gives the same cycle', async () => {
+  it('closes a month for all 14 cities, paid together on the payout day, with a balanced reconciliation; a second start gives the same cycle', async () => {
     const first = await stack.api('POST', '/cycles', 'provincial_agency', { month: MONTH });
     expect(first.status).toBe(201);
     expect(first.body.workflowId).toBe(cycleWorkflowId(MONTH));
@@ -24,6 +26,12 @@ describe('the monthly cycle end to end (real Temporal, PostgreSQL, HTTP)', () =>
     expect(again.body.created).toBe(false);
 
     await approveEverything(stack, MONTH);
+    // Prepared cities hold their payout for the province's payout day, nothing paid yet.
+    const holding = await waitFor(stack, MONTH, (v) => v.cities.some((c) => c.waitingFor === 'payout_day'), 60_000);
+    const payoutDay = holding.cities[0]!.payoutDay!;
+    expect(holding.cities.every((c: CityStatus) => c.payoutDay === payoutDay)).toBe(true);
+    const waiting = holding.cities.find((c) => c.waitingFor === 'payout_day')!;
+    expect(waiting).toMatchObject({ stage: 'payout', payout: null });
     const view = await waitFor(stack, MONTH, (v) => v.status === 'closed', 150_000);
     expect(view.cities.map((c) => c.cityCode).sort()).toEqual([...CITY_CODES].sort());
     expect(view.cities.every((c) => c.stage === 'closed')).toBe(true);
@@ -39,6 +47,9 @@ describe('the monthly cycle end to end (real Temporal, PostgreSQL, HTTP)', () =>
       `select entitlement_id from disbursement.payments where status = 'paid' group by entitlement_id having count(*) > 1`,
     );
     expect(twice).toEqual([]);
+    // Nobody was paid before the payout day began.
+    const [earliest] = await stack.sql<{ at: Date }>(`select min(created_at) as at from disbursement.payments where month = $1`, [MONTH]);
+    expect(earliest!.at.getTime()).toBeGreaterThanOrEqual(Date.parse(payoutDay));
 
     // The stored report says the same as the workflow.
     const report = await stack.api('GET', `/reports/${MONTH}`, 'operator');

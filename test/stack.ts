@@ -29,6 +29,8 @@ export interface StackOptions {
   dayMs?: number;
   beneficiaries?: number;
   batchSize?: number;
+  /** The province's payout day (PAYOUT_DAY); unset: each city pays once prepared. */
+  payoutDay?: number;
   /** Run the worker as a child process (so a test can kill it) instead of in-process. */
   workerProcess?: boolean;
   /** Put a fault-injecting proxy between the worker and the disbursement service. */
@@ -61,6 +63,7 @@ export async function startTestStack(options: StackOptions = {}) {
     ACTIVITY_RETRY_INITIAL_MS: '100',
     ACTIVITY_RETRY_MAX_MS: '1000',
     ACTIVITY_HEARTBEAT_TIMEOUT_MS: '3000',
+    ...(options.payoutDay !== undefined ? { PAYOUT_DAY: String(options.payoutDay) } : {}),
   });
   const budget = await startService(budgetService(loadBudgetConfig(budgetEnv)));
 

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { Client as PgClient, type Connection as PgConnection } from 'pg';
-import { CITY_CODES, cityWorkflowId, monthOf, type CityStatus, type HumanRole } from '@fund/shared';
-import { issueToken, startService, type RunningService } from '@fund/shared/server';
+import { CITY_CODES, cityWorkflowId, cycleWorkflowId, monthOf, type CityStatus, type HumanRole } from '@fund/shared';
+import { EncryptionCodec, issueToken, startService, type RunningService } from '@fund/shared/server';
 import { budgetService, loadBudgetConfig } from '../../services/budget/src';
 import { collectionService, loadCollectionConfig } from '../../services/collection/src';
 import { disbursementService, loadDisbursementConfig } from '../../services/disbursement/src';
@@ -20,25 +20,43 @@ const DATABASE = process.env.BENCH_DATABASE ?? 'fund_bench';
 const TASK_QUEUE = 'fund-bench';
 /** Entitlements per payout batch unless --batch-size says otherwise (the largest the API accepts). */
 const DEFAULT_BATCH_SIZE = 20_000;
-/** Ten minutes per day of the month: no deadline, overdue notice or early warning fires during a run. */
-const CYCLE_CLOCK = 'compressed:600000';
+/**
+ * The province's payout day: the day after the allocation deadline, when every city has been
+ * approved, allocated and prepared. Every city then pays at once, as on a real payout day.
+ */
+const PAYOUT_DAY = 19;
 
 interface BenchOptions {
   beneficiaries: number;
   batchSize: number;
+  /** Milliseconds per day of the compressed month. */
+  dayMs: number;
 }
 
+/**
+ * Long enough days that every city is prepared before the payout day and no deadline, overdue
+ * notice or early warning fires (each would add history): 4 ms per beneficiary, at least 3 s.
+ */
+const defaultDayMs = (beneficiaries: number) => Math.max(3_000, Math.round(beneficiaries * 0.04));
+
 function parseArgs(args: string[]): BenchOptions {
-  const options: BenchOptions = { beneficiaries: 100_000, batchSize: DEFAULT_BATCH_SIZE };
+  let beneficiaries = 100_000;
+  let batchSize = DEFAULT_BATCH_SIZE;
+  let dayMs: number | null = null;
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     const value = Number(args[i + 1]);
-    if (flag === '--beneficiaries' && Number.isInteger(value) && value >= 14 && value <= 2_000_000) options.beneficiaries = value;
-    else if (flag === '--batch-size' && Number.isInteger(value) && value >= 1 && value <= 20_000) options.batchSize = value;
-    else throw new Error(`usage: npm run bench:payout -- [--beneficiaries 14..2000000] [--batch-size 1..20000] (bad: ${flag} ${args[i + 1] ?? ''})`);
+    if (flag === '--beneficiaries' && Number.isInteger(value) && value >= 14 && value <= 2_000_000) beneficiaries = value;
+    else if (flag === '--batch-size' && Number.isInteger(value) && value >= 1 && value <= 20_000) batchSize = value;
+    else if (flag === '--day-ms' && Number.isInteger(value) && value >= 100 && value <= 600_000) dayMs = value;
+    else {
+      throw new Error(
+        `usage: npm run bench:payout -- [--beneficiaries 14..2000000] [--batch-size 1..20000] [--day-ms 100..600000] (bad: ${flag} ${args[i + 1] ?? ''})`,
+      );
+    }
     i += 1;
   }
-  return options;
+  return { beneficiaries, batchSize, dayMs: dayMs ?? defaultDayMs(beneficiaries) };
 }
 
 /** Refuses any PostgreSQL that is not on this machine: the benchmark drops and recreates a database. */
@@ -150,9 +168,10 @@ function eventSeconds(event: { eventTime?: { seconds?: unknown; nanos?: number |
 }
 
 /**
- * `npm run bench:payout -- --beneficiaries N [--batch-size B]`: the real payout stage (cycle
- * workflows, activities, services over HTTP, PostgreSQL) over a synthetic register of N, against
- * a raw COPY of as many payment rows on the same machine. Brings up its own PostgreSQL database
+ * `npm run bench:payout -- --beneficiaries N [--batch-size B] [--day-ms D]`: the real payout stage
+ * (cycle workflows, activities, services over HTTP, PostgreSQL) over a synthetic register of N,
+ * every city paying on the province's payout day, against a raw COPY of as many payment rows on
+ * the same machine. Brings up its own PostgreSQL database
  * `fund_bench` (loopback only, recreated), a headless Temporal dev server on a free port, the
  * three services and the worker in this process. The last line printed is one JSON object.
  */
@@ -207,7 +226,13 @@ export async function runBench(args: string[]): Promise<number> {
     const budget = await startService(
       budgetService(
         loadBudgetConfig(
-          env('budget', { TEMPORAL_ADDRESS: temporal.address, TASK_QUEUE, CYCLE_CLOCK, PAYOUT_BATCH_SIZE: String(options.batchSize) }),
+          env('budget', {
+            TEMPORAL_ADDRESS: temporal.address,
+            TASK_QUEUE,
+            CYCLE_CLOCK: `compressed:${options.dayMs}`,
+            PAYOUT_DAY: String(PAYOUT_DAY),
+            PAYOUT_BATCH_SIZE: String(options.batchSize),
+          }),
         ),
       ),
     );
@@ -279,33 +304,35 @@ export async function runBench(args: string[]): Promise<number> {
       }
     };
     await Promise.all(CITY_CODES.map(drive));
-    for (;;) {
-      const view = await call<{ status: string; reconciliation: { balanced: boolean } | null }>('GET', `/cycles/${month}`, 'operator');
-      if (view.body.status === 'closed') {
-        if (!view.body.reconciliation?.balanced) throw new Error('the month closed without balancing');
-        break;
-      }
-      if (view.body.status === 'failed') throw new Error('the cycle failed');
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    // Wait for the month to close on the workflow's result, not by polling the cycle view: the
+    // view queries every city workflow, load that would land on the payout being measured.
+    connection = await Connection.connect({ address: temporal.address });
+    const client = new Client({ connection, dataConverter: { payloadCodecs: [EncryptionCodec.fromConfig({ PAYLOAD_KEY: payloadKey, PAYLOAD_PREVIOUS_KEYS: [] })] } });
+    await client.workflow.getHandle(cycleWorkflowId(month)).result();
+    const closed = await call<{ status: string; reconciliation: { balanced: boolean } | null; cities: CityStatus[] }>('GET', `/cycles/${month}`, 'operator');
+    if (closed.body.status !== 'closed' || !closed.body.reconciliation?.balanced) throw new Error(`the month ended ${closed.body.status} without balancing`);
 
     // The payout stage: from the first city's payout activity (payCity) starting on a worker to the
     // last one completing, read from the cities' histories. Preparation (the month's entitlements
-    // computed from the register) comes before it and is not timed.
-    connection = await Connection.connect({ address: temporal.address });
-    const client = new Client({ connection });
+    // computed from the register) comes before the payout day and is not timed.
     const intervals: [number, number][] = [];
     const lengths: number[] = [];
+    const stages: Record<string, [number, number]>[] = [];
     for (const city of CITY_CODES) {
       const history = await client.workflow.getHandle(cityWorkflowId(month, city)).fetchHistory();
       const events = history.events ?? [];
       lengths.push(events.length);
-      const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'payCity');
-      const id = Number(scheduled?.eventId ?? -1);
-      const start = events.find((e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId ?? -2) === id);
-      const end = events.find((e) => Number(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? -2) === id);
-      if (!start || !end) throw new Error(`no completed payout activity in the history of ${city}`);
-      intervals.push([eventSeconds(start), eventSeconds(end)]);
+      const timeline: Record<string, [number, number]> = {};
+      for (const name of ['allocate', 'preparePayout', 'payCity']) {
+        const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === name);
+        const id = Number(scheduled?.eventId ?? -1);
+        const start = events.find((e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId ?? -2) === id);
+        const end = events.find((e) => Number(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? -2) === id);
+        if (!start || !end) throw new Error(`no completed ${name} activity in the history of ${city}`);
+        timeline[name] = [eventSeconds(start), eventSeconds(end)];
+      }
+      stages.push(timeline);
+      intervals.push(timeline.payCity!);
     }
     const payoutSeconds = Math.max(...intervals.map((i) => i[1])) - Math.min(...intervals.map((i) => i[0]));
     const busy = unionSeconds(intervals);
@@ -323,6 +350,13 @@ export async function runBench(args: string[]): Promise<number> {
     log(`payout: from the first city's payout activity starting to the last one completing; at least one city paying during ${busy.toFixed(2)} s of it`);
     const origin = Math.min(...intervals.map((i) => i[0]));
     log(`per city (start +s, duration s): ${intervals.map(([a, b], i) => `${CITY_CODES[i]} +${(a - origin).toFixed(2)} ${(b - a).toFixed(2)}`).join(', ')}`);
+    const payoutDay = Date.parse(closed.body.cities[0]?.payoutDay ?? '') / 1000;
+    const late = CITY_CODES.filter((_, i) => !(stages[i]!.preparePayout![1] <= payoutDay));
+    if (late.length > 0) {
+      throw new Error(`${late.join(', ')} finished preparing after the payout day began, so the payout would time preparation too; run with longer days (--day-ms, now ${options.dayMs})`);
+    }
+    const span = (t: Record<string, [number, number]>, name: string) => `${name} ${(t[name]![0] - payoutDay).toFixed(2)}..${(t[name]![1] - payoutDay).toFixed(2)}`;
+    log(`per city, seconds from the payout day: ${stages.map((t, i) => `${CITY_CODES[i]} ${span(t, 'allocate')} ${span(t, 'preparePayout')} ${span(t, 'payCity')}`).join('; ')}`);
     log(`history events per city: min ${Math.min(...lengths)}, max ${Math.max(...lengths)}`);
 
     const copyRowsPerSecond = await copyRate(postgres.url, payments, month);

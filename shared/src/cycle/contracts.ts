@@ -26,6 +26,7 @@ export type WaitingFor =
   | 'collection'
   | 'budget'
   | 'disbursement'
+  | 'payout_day'
   | 'nobody';
 
 /** The roles people hold; every human step of the cycle names one of these. */
@@ -78,6 +79,13 @@ export const cycleSettingsSchema = z.object({
    * DEFAULT_PAYOUT_WARNING_LEAD_DAYS calendar days when absent.
    */
   payoutWarningLeadMs: z.number().int().min(0).optional(),
+  /**
+   * The province's payout day (ISO-8601 instant it begins): a city whose payout is prepared
+   * earlier waits for it, so the whole province is paid together; one prepared later pays at
+   * once. Absent: each city pays as soon as its payout is prepared (and in cycles started before
+   * payout days existed, whose histories therefore replay unchanged).
+   */
+  payoutDay: z.iso.datetime().optional(),
 });
 export type CycleSettings = z.infer<typeof cycleSettingsSchema>;
 
@@ -252,6 +260,8 @@ export interface CityStatus {
   lastError: string | null;
   /** Raised before the payout deadline when the payout is not complete by then (early warning); absent in older cycles. */
   payoutAtRisk?: boolean;
+  /** The province's payout day this city's prepared payout waits for (settings.payoutDay); absent when none is set. */
+  payoutDay?: string;
 }
 
 /** What the province workflow's Query answers. */

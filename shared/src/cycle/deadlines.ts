@@ -57,3 +57,19 @@ export const DEFAULT_PAYOUT_WARNING_LEAD_DAYS = 3;
 export function payoutWarningLeadMs(clock: CycleClock, days: number = DEFAULT_PAYOUT_WARNING_LEAD_DAYS): number {
   return Math.round(days * (clock.kind === 'calendar' ? 86_400_000 : clock.dayMs));
 }
+
+/**
+ * The latest payout day a province may set: its cities must have paid before their early warning
+ * (DEFAULT_PAYOUT_WARNING_LEAD_DAYS before the payout deadline) would fire.
+ */
+export const LATEST_PAYOUT_DAY = DEFAULT_DEADLINE_DAYS.payout - DEFAULT_PAYOUT_WARNING_LEAD_DAYS;
+
+/**
+ * When the month's payout day begins: the start of that day in the province (calendar) or
+ * (day - 1) x dayMs after the cycle starts (compressed). Pure, like `computeDeadlines`.
+ */
+export function payoutDayStart(month: string, startedAt: Date, clock: CycleClock, day: number): string {
+  const [year, monthNumber] = month.split('-').map(Number) as [number, number];
+  const at = clock.kind === 'calendar' ? Date.UTC(year, monthNumber - 1, day) - 8 * 3600_000 : startedAt.getTime() + (day - 1) * clock.dayMs;
+  return new Date(at).toISOString();
+}

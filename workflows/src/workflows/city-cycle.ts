@@ -5,6 +5,7 @@ import {
   patched,
   setCurrentDetails,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -76,6 +77,7 @@ export async function cityCycle(input: CityCycleInput): Promise<CityReconciliati
     decisions: [],
     reconciliation: null,
     lastError: null,
+    ...(settings.payoutDay !== undefined ? { payoutDay: settings.payoutDay } : {}),
   };
   let deciding = false; // one human decision at a time: its activities run before the next is accepted
 
@@ -110,6 +112,7 @@ export async function cityCycle(input: CityCycleInput): Promise<CityReconciliati
         `**${city ? `${city.nameEn} ${city.nameZh}` : cityCode} (${cityCode}), ${month}**: ${status.stage}, waiting for ${status.waitingFor}` +
           (status.overdue ? ' - **OVERDUE**' : ''),
         status.deadline ? `${status.stage} deadline: ${status.deadline.slice(0, 16).replace('T', ' ')} UTC` : null,
+        status.waitingFor === 'payout_day' && status.payoutDay ? `payout day begins ${status.payoutDay.slice(0, 16).replace('T', ' ')} UTC` : null,
         amounts.join(' · ') || null,
         payout
           ? `payout: ${payout.paid} of ${payout.total} paid, ${formatYuan(payout.paidFen)}` +
@@ -376,6 +379,16 @@ export async function cityCycle(input: CityCycleInput): Promise<CityReconciliati
   // 6. Payout in batches inside one heartbeating activity: history does not grow with the register.
   enter('payout', 'disbursement');
   await acts.preparePayout({ month, cityCode, approvedLines, dueDate: deadlines.payout });
+  // The province pays together on its payout day. Cycles started before payout days existed have
+  // none in their input, so their histories replay without the timer.
+  if (settings.payoutDay !== undefined) {
+    const wait = Date.parse(settings.payoutDay) - Date.now();
+    if (wait > 0) {
+      enter('payout', 'payout_day');
+      await sleep(wait);
+      enter('payout', 'disbursement');
+    }
+  }
   status.payout = await withDeadline('payout', acts.payCity({ month, cityCode, batchSize: settings.payoutBatchSize }));
   if (status.payout.failed > 0 && patched(RETURNED_PAYEES_PATCH)) await listReturned();
   publish();

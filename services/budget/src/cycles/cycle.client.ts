@@ -13,6 +13,7 @@ import {
   ErrorCode,
   lateRepaymentWorkflowId,
   parseCycleClock,
+  payoutDayStart,
   payoutWarningLeadMs,
   repayReturnedUpdate,
   SearchAttributes,
@@ -49,7 +50,7 @@ export class CycleGateway {
     private readonly config: Pick<
       BudgetConfig,
       | 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TASK_QUEUE' | 'CYCLE_CLOCK' | 'PAYOUT_BATCH_SIZE' | 'ACTIVITY_RETRY_INITIAL_MS'
-      | 'ACTIVITY_RETRY_MAX_MS' | 'ACTIVITY_HEARTBEAT_TIMEOUT_MS' | 'PAYLOAD_KEY' | 'PAYLOAD_PREVIOUS_KEYS'
+      | 'ACTIVITY_RETRY_MAX_MS' | 'ACTIVITY_HEARTBEAT_TIMEOUT_MS' | 'PAYOUT_DAY' | 'PAYLOAD_KEY' | 'PAYLOAD_PREVIOUS_KEYS'
     >,
     connection?: Connection,
   ) {
@@ -113,26 +114,29 @@ export class CycleGateway {
     return out;
   }
 
-  /** The cycle's retry and batch settings, from config. */
-  settings(): CycleSettings {
+  /** The cycle's retry, batch and payout-day settings, from config; the payout day falls in `month`, started at `startedAt`. */
+  settings(month: string, startedAt: Date): CycleSettings {
+    const clock = parseCycleClock(this.config.CYCLE_CLOCK);
     return cycleSettingsSchema.parse({
       payoutBatchSize: this.config.PAYOUT_BATCH_SIZE,
       retryInitialIntervalMs: this.config.ACTIVITY_RETRY_INITIAL_MS,
       retryMaximumIntervalMs: this.config.ACTIVITY_RETRY_MAX_MS,
       heartbeatTimeoutMs: this.config.ACTIVITY_HEARTBEAT_TIMEOUT_MS,
       // The early warning comes DEFAULT_PAYOUT_WARNING_LEAD_DAYS days of the cycle's clock before the payout deadline.
-      payoutWarningLeadMs: payoutWarningLeadMs(parseCycleClock(this.config.CYCLE_CLOCK)),
+      payoutWarningLeadMs: payoutWarningLeadMs(clock),
+      payoutDay: this.config.PAYOUT_DAY === undefined ? undefined : payoutDayStart(month, startedAt, clock, this.config.PAYOUT_DAY),
     });
   }
 
   /** Starts `cycle:<month>`; a month that already has a cycle answers with that one. */
   async start(month: string, cityCodes: readonly string[] = CITY_CODES): Promise<{ created: boolean; view: CycleView }> {
+    const startedAt = new Date();
     const input: MonthlyCycleInput = {
       schemaVersion: 1,
       month,
-      deadlines: computeDeadlines(month, new Date(), parseCycleClock(this.config.CYCLE_CLOCK)),
+      deadlines: computeDeadlines(month, startedAt, parseCycleClock(this.config.CYCLE_CLOCK)),
       cityCodes: [...cityCodes],
-      settings: this.settings(),
+      settings: this.settings(month, startedAt),
     };
     let created = true;
     try {
@@ -244,7 +248,7 @@ export class CycleGateway {
     if (state !== 'COMPLETED') {
       throw new HttpError(409, ErrorCode.Conflict, `the ${month} cycle of ${cityCode} ended ${state.toLowerCase()}, not closed; its payout cannot be re-paid`);
     }
-    const input: LateRepaymentInput = { month, cityCode, settings: this.settings() };
+    const input: LateRepaymentInput = { month, cityCode, settings: this.settings(month, new Date()) };
     let result: LateRepaymentResult;
     try {
       result = await this.client.workflow.execute(WorkflowNames.lateRepayment, {

@@ -28,7 +28,7 @@ import type { CycleView } from '../cycles/cycle.client';
 /** Every plan status, in the order a plan moves through them. */
 export const PLAN_STATUSES = ['awaiting', 'submitted', 'hrss_approved', 'approved', 'returned'] as const satisfies readonly PlanStatus[];
 
-const WAITING_FOR = ['city_agency', 'hrss_reviewer', 'finance_reviewer', 'collection', 'budget', 'disbursement', 'nobody'] as const;
+const WAITING_FOR = ['city_agency', 'hrss_reviewer', 'finance_reviewer', 'collection', 'budget', 'disbursement', 'payout_day', 'nobody'] as const;
 const instant = z.string().meta({ description: 'ISO-8601 instant (UTC)', example: '2027-02-03T04:05:06.000Z' });
 const fen = nonNegativeFenString.meta({ description: 'integer fen (1/100 yuan) as a decimal string', example: '123456' });
 const signedFen = fenString.meta({ description: 'integer fen as a decimal string; may be negative', example: '-1500' });
@@ -151,6 +151,7 @@ export const cityStatusDoc = z
     reconciliation: cityReconciliationDoc.nullable(),
     lastError: z.string().nullable(),
     payoutAtRisk: z.boolean().optional().meta({ description: 'early warning: the payout may not complete by its deadline' }),
+    payoutDay: z.iso.datetime().optional().meta({ description: "the province's payout day this city's prepared payout waits for" }),
   })
   .meta({ id: 'CityStatus', description: 'One city\'s month as its workflow reports it.' });
 
