@@ -19,8 +19,9 @@ function bench(args: string[], databaseUrl: string): Promise<{ code: number; std
 }
 
 describe('npm run bench:payout', () => {
-  it('runs a real payout over a small register and ends with its figures as one JSON line', async () => {
-    const run = await bench(['--beneficiaries', '300'], readTestEnvironment().adminUrl);
+  it('runs a real payout over a small register, every city on the payout day, and ends with its figures as one JSON line', async () => {
+    // 1.5 s days: the payout day (19) begins 27 s after the start, when every city is prepared.
+    const run = await bench(['--beneficiaries', '300', '--day-ms', '1500'], readTestEnvironment().adminUrl);
     expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
     const lines = run.stdout.trim().split('\n');
     const figures = JSON.parse(lines.at(-1)!) as Record<string, number>;
@@ -32,6 +33,13 @@ describe('npm run bench:payout', () => {
     expect(paid).not.toBeNull();
     const payments = Number(paid![1]);
     expect(payments).toBeGreaterThan(0);
+    // Every city paid after the payout day began (the bench refuses to time a city prepared later).
+    const starts = [...run.stderr.matchAll(/(\d{6}) allocate \S+ preparePayout (-[\d.]+)\.\.(-[\d.]+) payCity ([\d.]+)\.\./g)];
+    expect(starts).toHaveLength(14);
+    for (const [, , , preparedBy, payFrom] of starts) {
+      expect(Number(preparedBy)).toBeLessThanOrEqual(0);
+      expect(Number(payFrom)).toBeGreaterThanOrEqual(0);
+    }
     expect(figures.payout_s).toBeGreaterThan(0);
     expect(figures.payouts_per_s).toBeCloseTo(payments / figures.payout_s!, -1);
     expect(figures.copy_rows_per_s).toBeGreaterThan(0);
