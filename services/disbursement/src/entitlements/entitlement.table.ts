@@ -35,6 +35,8 @@ export interface EntitlementTable {
   /** The beneficiary's facts_version and the amount when it was computed: the batch screening recomputes only where either changed. */
   facts_version: ColumnType<number | null, number | null | undefined, never>;
   computed_fen: ColumnType<string | null, string | bigint | null | undefined, never>;
+  /** When it was paid (its paid payment's created_at); null until then. */
+  paid_at: ColumnType<Date | null, never, Date | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

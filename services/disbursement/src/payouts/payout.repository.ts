@@ -21,7 +21,7 @@ import { appendAuditEvents, type NewAuditEvent } from '../audit/audit.repository
 import { holdPayments, releasedInRun } from '../holds/holding';
 import { readBatch, screen } from '../holds/screening';
 import { findAllocation } from '../pool/pool.repository';
-import { onTimeRate } from './report.repository';
+import { onTimeFigures } from './report.repository';
 import { lockStandardsShared, readRules, type StandardsSource } from '../standards/standards.repository';
 
 type Trx = Transaction<DisbursementDB>;
@@ -258,10 +258,12 @@ async function pay(
       : { value: sql`b.bank_account_hash`, join: sql`join beneficiaries b on b.id = m.beneficiary_id` };
   // Update first, straight off the index range (no join for the planner to misjudge), and write
   // each payment from the updated row.
+  const rejected = rejections.map((r) => r.entitlementId);
   const outcome = await sql<{ paid: number; failed: number; paid_fen: string; failed_fen: string; marked: number }>`
     with marked as (
       update entitlements e
-      set status = case when e.id = any(${rejections.map((r) => r.entitlementId)}::bigint[]) then 'failed' else 'paid' end, updated_at = now()
+      set status = case when e.id = any(${rejected}::bigint[]) then 'failed' else 'paid' end,
+        paid_at = case when e.id = any(${rejected}::bigint[]) then null else now() end, updated_at = now()
       where ${summary.target}
       returning e.id, e.beneficiary_id, e.amount_fen, e.status
     ), written as (
@@ -270,7 +272,7 @@ async function pay(
         m.status, ${account.value}, r.reason
       from marked m
       ${account.join}
-      left join unnest(${rejections.map((r) => r.entitlementId)}::bigint[], ${rejections.map((r) => r.reason)}::text[]) as r(id, reason)
+      left join unnest(${rejected}::bigint[], ${rejections.map((r) => r.reason)}::text[]) as r(id, reason)
         on r.id = m.id
       ${summary.attemptJoin}
       returning status, amount_fen
@@ -427,17 +429,24 @@ export async function repayReturned(
 
 /** Counts of the run's entitlements by status, what was paid and is still failed, and the on-time rate. */
 export async function payoutProgress(db: Db, month: string, cityCode: string): Promise<PayoutProgress> {
+  // One scan of the run's own rows: counts, totals and the on-time figures (paid_at against due_date).
   const rows = await db
     .selectFrom('entitlements')
-    .select(['status', sql<number>`count(*)::int`.as('n'), sql<string>`coalesce(sum(amount_fen), 0)::text`.as('total')])
+    .select([
+      'status',
+      sql<number>`count(*)::int`.as('n'),
+      sql<string>`coalesce(sum(amount_fen), 0)::text`.as('total'),
+      sql<number>`count(*) filter (where paid_at <= due_date)::int`.as('on_time'),
+    ])
     .where('city_code', '=', cityCode)
     .where('payout_month', '=', month)
     .groupBy('status')
     .execute();
   const by = new Map(rows.map((r) => [r.status, r]));
   const count = (status: (typeof ENTITLEMENT_STATUSES)[number]) => by.get(status)?.n ?? 0;
+  const total = rows.reduce((s, r) => s + r.n, 0);
   return {
-    total: rows.reduce((s, r) => s + r.n, 0),
+    total,
     paid: count('paid'),
     failed: count('failed'),
     held: count('held'),
@@ -446,7 +455,7 @@ export async function payoutProgress(db: Db, month: string, cityCode: string): P
     paidFen: by.get('paid')?.total ?? '0',
     failedFen: by.get('failed')?.total ?? '0',
     cancelled: count('cancelled'),
-    onTime: await onTimeRate(db, month, cityCode),
+    onTime: onTimeFigures(total - count('deferred') - count('cancelled'), by.get('paid')?.on_time ?? 0),
   };
 }
 

@@ -201,6 +201,13 @@ describe('monthly payout', () => {
       onTime: { due: count, paidOnTime: 0, rate: 0 },
     });
     expect(results.reduce((s, r) => s + BigInt(r.paidFen), 0n)).toBe(total - failedFen);
+    // Each paid entitlement carries its payment's time (what the on-time rate reads); a returned one none.
+    const times = await sql<{ status: string; paid_at: Date | null; payment_at: Date | null }>`
+      select e.status, e.paid_at, p.created_at as payment_at from entitlements e
+      left join payments p on p.entitlement_id = e.id and p.status = 'paid'
+      where e.city_code = ${city} and e.payout_month = ${JUNE}`.execute(service.db);
+    expect(times.rows).toHaveLength(count);
+    for (const t of times.rows) expect(t.paid_at?.getTime() ?? null).toBe(t.status === 'paid' ? t.payment_at!.getTime() : null);
 
     const r = await reconciled(city, JUNE);
     expect(r).toMatchObject({ allocatedFen: total.toString(), paidFen: progress.paidFen, returnedFen: progress.failedFen, unspentFen: '0' });

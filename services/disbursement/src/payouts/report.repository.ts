@@ -10,12 +10,14 @@ import { maskName } from '../register/identity';
  */
 export async function onTimeRate(db: Db, month: string, cityCode: string): Promise<OnTimeRate> {
   const { rows } = await sql<{ due: number; on_time: number }>`
-    select count(*) filter (where e.status not in ('deferred', 'cancelled'))::int as due,
-      count(*) filter (where e.status = 'paid' and p.created_at <= e.due_date)::int as on_time
-    from entitlements e left join payments p on p.entitlement_id = e.id and p.status = 'paid'
-    where e.city_code = ${cityCode} and e.payout_month = ${month}`.execute(db);
-  const due = rows[0]?.due ?? 0;
-  const paidOnTime = rows[0]?.on_time ?? 0;
+    select count(*) filter (where status not in ('deferred', 'cancelled'))::int as due,
+      count(*) filter (where status = 'paid' and paid_at <= due_date)::int as on_time
+    from entitlements where city_code = ${cityCode} and payout_month = ${month}`.execute(db);
+  return onTimeFigures(rows[0]?.due ?? 0, rows[0]?.on_time ?? 0);
+}
+
+/** The on-time rate of `due` entitlements of which `paidOnTime` were paid by their due date (1 when none is due). */
+export function onTimeFigures(due: number, paidOnTime: number): OnTimeRate {
   return { due, paidOnTime, rate: due === 0 ? 1 : Math.round((paidOnTime / due) * 10_000) / 10_000 };
 }
 
