@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
 
 /**
  * The tamper-evident chain behind each service's append-only audit trail: every row hashes its
@@ -74,4 +75,13 @@ export async function verifyChain<Row extends ChainRow>(
     if (rows.length < VERIFY_PAGE) break;
   }
   return { ok: true, checked, lastId: previous.id, lastHash: previous.hash, broken: null };
+}
+
+/** `verifyChain` over a chained table (`id`, `prev_hash`, `hash`) of a service's own schema. */
+export function verifyChainTable<Row extends ChainRow>(db: Kysely<any>, table: string, hashOf: (row: Row) => string): Promise<ChainVerification> {
+  return verifyChain<Row>((afterId, limit) => {
+    let page = db.selectFrom(table).selectAll().orderBy('id').limit(limit);
+    if (afterId !== null) page = page.where('id', '>', afterId);
+    return page.execute() as Promise<Row[]>;
+  }, hashOf);
 }

@@ -1,4 +1,4 @@
-import { canonicalJson, chainHash, GENESIS_HASH, verifyChain, type ChainVerification } from '@fund/shared/server';
+import { canonicalJson, chainHash, GENESIS_HASH, verifyChainTable, type ChainVerification } from '@fund/shared/server';
 import { sql, type Kysely } from 'kysely';
 import type { BudgetDB, Db } from '../db';
 import type { AuditAction, AuditEventRow } from './audit.table';
@@ -114,10 +114,6 @@ export async function listAuditEvents(
 }
 
 /** Walks the whole chain from its first row and names the first row that breaks it. */
-export async function verifyAuditChain(db: Db): Promise<ChainVerification> {
-  return verifyChain<AuditEventRow>((afterId, limit) => {
-    let page = db.selectFrom('audit_events').selectAll().orderBy('id').limit(limit);
-    if (afterId !== null) page = page.where('id', '>', afterId);
-    return page.execute();
-  }, hashOf);
+export function verifyAuditChain(db: Db): Promise<ChainVerification> {
+  return verifyChainTable<AuditEventRow>(db, 'audit_events', hashOf);
 }
