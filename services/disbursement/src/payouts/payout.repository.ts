@@ -1,6 +1,7 @@
 import {
   ErrorCode,
   type BatchResult,
+  type OnTimeRate,
   type FailedPayee,
   type PayBatchRequest,
   type PayoutProgress,
@@ -21,7 +22,6 @@ import { appendAuditEvents, type NewAuditEvent } from '../audit/audit.repository
 import { holdPayments, releasedInRun } from '../holds/holding';
 import { readBatch, screen } from '../holds/screening';
 import { findAllocation } from '../pool/pool.repository';
-import { onTimeFigures } from './report.repository';
 import { lockStandardsShared, readRules, type StandardsSource } from '../standards/standards.repository';
 
 type Trx = Transaction<DisbursementDB>;
@@ -427,6 +427,15 @@ export async function repayReturned(
   });
 }
 
+/**
+ * The run's on-time rate: of the entitlements due in it (all but the deferred, which move to a
+ * later month, and the cancelled, which a reviewer stopped), those paid on or before their due
+ * date. A held, failed or late one counts against it; 1 when none is due.
+ */
+function onTimeRate(due: number, paidOnTime: number): OnTimeRate {
+  return { due, paidOnTime, rate: due === 0 ? 1 : Math.round((paidOnTime / due) * 10_000) / 10_000 };
+}
+
 /** Counts of the run's entitlements by status, what was paid and is still failed, and the on-time rate. */
 export async function payoutProgress(db: Db, month: string, cityCode: string): Promise<PayoutProgress> {
   // One scan of the run's own rows: counts, totals and the on-time figures (paid_at against due_date).
@@ -455,7 +464,7 @@ export async function payoutProgress(db: Db, month: string, cityCode: string): P
     paidFen: by.get('paid')?.total ?? '0',
     failedFen: by.get('failed')?.total ?? '0',
     cancelled: count('cancelled'),
-    onTime: onTimeFigures(total - count('deferred') - count('cancelled'), by.get('paid')?.on_time ?? 0),
+    onTime: onTimeRate(total - count('deferred') - count('cancelled'), by.get('paid')?.on_time ?? 0),
   };
 }
 

@@ -1,25 +1,7 @@
-import { DEFERRED_LIST_LIMIT, type DeferredEntitlement, type HeldTotal, type OnTimeRate } from '@fund/shared';
+import { DEFERRED_LIST_LIMIT, type DeferredEntitlement, type HeldTotal } from '@fund/shared';
 import { sql } from 'kysely';
 import type { Db } from '../db';
 import { maskName } from '../register/identity';
-
-/**
- * The run's on-time rate: of the entitlements due in it (all but the deferred, which move to a
- * later month, and the cancelled, which a reviewer stopped), those paid by a payment made on or
- * before the entitlement's due date. A held, failed or late one counts against it.
- */
-export async function onTimeRate(db: Db, month: string, cityCode: string): Promise<OnTimeRate> {
-  const { rows } = await sql<{ due: number; on_time: number }>`
-    select count(*) filter (where status not in ('deferred', 'cancelled'))::int as due,
-      count(*) filter (where status = 'paid' and paid_at <= due_date)::int as on_time
-    from entitlements where city_code = ${cityCode} and payout_month = ${month}`.execute(db);
-  return onTimeFigures(rows[0]?.due ?? 0, rows[0]?.on_time ?? 0);
-}
-
-/** The on-time rate of `due` entitlements of which `paidOnTime` were paid by their due date (1 when none is due). */
-export function onTimeFigures(due: number, paidOnTime: number): OnTimeRate {
-  return { due, paidOnTime, rate: due === 0 ? 1 : Math.round((paidOnTime / due) * 10_000) / 10_000 };
-}
 
 /** Payments of the run held for review and not yet released or cancelled: unspent money. */
 export async function heldTotal(db: Db, month: string, cityCode: string): Promise<HeldTotal> {

@@ -4,7 +4,8 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DisbursementDB } from '../db';
-import { deferredEntitlements, onTimeRate } from './report.repository';
+import { payoutProgress } from './payout.repository';
+import { deferredEntitlements } from './report.repository';
 
 const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(1_000) });
 
@@ -19,7 +20,7 @@ export function payoutReportRoutes(db: Kysely<DisbursementDB>, access: Guard): R
   });
   router.get('/payouts/:month/:cityCode/on-time', readers, async (req, res) => {
     const { month, cityCode } = parse(monthCityParams, req.params, 'params');
-    res.json({ month, cityCode, ...(await onTimeRate(db, month, cityCode)) });
+    res.json({ month, cityCode, ...(await payoutProgress(db, month, cityCode)).onTime });
   });
   return router;
 }

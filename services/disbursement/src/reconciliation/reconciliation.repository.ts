@@ -2,7 +2,8 @@ import type { DisbursementReconciliation } from '@fund/shared';
 import { balanceOf, checkLedger, postedTo } from '@fund/shared/server';
 import { sql } from 'kysely';
 import { accounts, type Db } from '../db';
-import { deferredEntitlements, heldTotal, onTimeRate } from '../payouts/report.repository';
+import { payoutProgress } from '../payouts/payout.repository';
+import { deferredEntitlements, heldTotal } from '../payouts/report.repository';
 
 async function returnedFen(db: Db, month: string, cityCode?: string): Promise<bigint> {
   let query = db
@@ -40,7 +41,7 @@ export async function reconcileCity(db: Db, month: string, cityCode: string): Pr
     unspentFen: (allocated - paid - returned).toString(),
     expenditureBalanceFen: expenditure.toString(),
     ledgerBalanced: ledger.balanced,
-    onTime: await onTimeRate(db, month, cityCode),
+    onTime: (await payoutProgress(db, month, cityCode)).onTime,
     held: await heldTotal(db, month, cityCode),
     deferred: deferred.deferred,
     deferredCount: deferred.count,
