@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as initial from './2026-11-23T00-00-00_initial';
 import * as standardsAndSupervision from './2026-11-26T00-00-00_standards_and_supervision';
 import * as entitlementPaidAt from './2026-11-27T00-00-00_entitlement_paid_at';
+import * as entitlementFillfactor from './2026-11-28T00-00-00_entitlement_fillfactor';
 
 /** The disbursement schema's migrations, in order. */
 export const migrations: Record<string, Migration> = {
   '2026-11-23T00-00-00_initial': initial,
   '2026-11-26T00-00-00_standards_and_supervision': standardsAndSupervision,
   '2026-11-27T00-00-00_entitlement_paid_at': entitlementPaidAt,
+  '2026-11-28T00-00-00_entitlement_fillfactor': entitlementFillfactor,
 };
