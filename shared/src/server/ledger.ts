@@ -51,32 +51,28 @@ export async function postEntry(trx: Transaction<any>, input: EntryInput): Promi
   if (input.postings.length < 2 || total !== 0n) {
     throw new Error(`ledger entry ${input.idempotencyKey} does not balance (sum ${total})`);
   }
-  const entry = await db
-    .insertInto('ledger_entries')
-    .values({
-      idempotency_key: input.idempotencyKey,
-      kind: input.kind,
-      month: input.month,
-      city_code: input.cityCode,
-      memo: input.memo ?? null,
-    } as never)
-    .returning('id')
-    .executeTakeFirstOrThrow();
   const postings = input.postings.filter((p) => p.amountFen !== 0n);
-  await db
-    .insertInto('ledger_postings')
-    .values(postings.map((p) => ({ entry_id: entry.id, account: p.account, amount_fen: p.amountFen.toString() })) as never)
-    .execute();
-  for (const p of mergeByAccount(postings)) {
-    await db
-      .insertInto('ledger_balances')
-      .values({ account: p.account, balance_fen: p.amountFen.toString() })
-      .onConflict((oc) =>
-        oc.column('account').doUpdateSet({ balance_fen: sql`ledger_balances.balance_fen + ${p.amountFen.toString()}::bigint` }),
-      )
-      .execute();
-  }
-  return entry.id;
+  const balances = mergeByAccount(postings);
+  // One statement (one round trip): the entry, its postings and the running balances. The
+  // balance rows are upserted in account order, so concurrent entries never deadlock on them.
+  const result = await sql<{ id: string }>`
+    with entry as (
+      insert into ledger_entries (idempotency_key, kind, month, city_code, memo)
+      values (${input.idempotencyKey}, ${input.kind}, ${input.month}, ${input.cityCode}, ${input.memo ?? null})
+      returning id
+    ), postings as (
+      insert into ledger_postings (entry_id, account, amount_fen)
+      select entry.id, p.account, p.amount_fen
+      from entry, unnest(${postings.map((p) => p.account)}::text[], ${postings.map((p) => p.amountFen.toString())}::bigint[]) as p(account, amount_fen)
+    ), balances as (
+      insert into ledger_balances (account, balance_fen)
+      select b.account, b.amount_fen
+      from unnest(${balances.map((p) => p.account)}::text[], ${balances.map((p) => p.amountFen.toString())}::bigint[]) with ordinality as b(account, amount_fen, n)
+      order by b.n
+      on conflict (account) do update set balance_fen = ledger_balances.balance_fen + excluded.balance_fen
+    )
+    select id::text as id from entry`.execute(db);
+  return result.rows[0]!.id;
 }
 
 function mergeByAccount(postings: Posting[]): Posting[] {
