@@ -97,6 +97,8 @@ export interface BatchResult {
   paidFen: string;
   failedFen: string;
   done: boolean;
+  /** The run's progress after the batch (absent from results stored before it was reported). */
+  progress?: PayoutProgress;
 }
 
 export const repayRequestSchema = z.object({ idempotencyKey });

@@ -91,48 +91,55 @@ export async function readBatch(db: Db, month: string, cityCode: string, cursorI
       from entitlements e
       where e.city_code = ${cityCode} and e.payout_month = ${month} and e.status = 'pending' and e.id >= ${cursorId}::bigint
       order by e.id limit ${limit}
-    ), cand as materialized (
-      select n.*, b.id_number_hash, b.bank_account_hash, b.status, b.disability_grade, b.own_wage_fen, b.nursing_level,
-        b.injury_recognition_date, b.death_date, b.death_cause, b.retirement_date, b.dependants,
-        (b.facts_version is distinct from n.facts_version or n.amount_fen is distinct from n.computed_fen) as recompute,
-        si.hash is not null as id_shared, sa.hash is not null as account_shared
-      from next n join beneficiaries b on b.id = n.beneficiary_id
-      left join shared_identifiers si on si.kind = 'id_number' and si.hash = b.id_number_hash
-      left join shared_identifiers sa on sa.kind = 'bank_account' and sa.hash = b.bank_account_hash
+    ), flagged as materialized (
+      -- The whole batch passes through this join, only what a rule could hold leaves it (the
+      -- filter applies in the join, so the register's wide columns are read for those alone).
+      select * from (
+        select n.*, b.id_number_hash, b.bank_account_hash, b.status, b.disability_grade, b.own_wage_fen, b.nursing_level,
+          b.injury_recognition_date, b.death_date, b.death_cause, b.retirement_date, b.dependants,
+          (b.facts_version is distinct from n.facts_version or n.amount_fen is distinct from n.computed_fen) as recompute,
+          b.id_number_hash in (select hash from shared_identifiers where kind = 'id_number') as id_shared,
+          b.bank_account_hash in (select hash from shared_identifiers where kind = 'bank_account') as account_shared,
+          (b.death_date is not null and n.type = any(${[...OWN_BENEFITS]}::text[]))
+            or (b.retirement_date is not null and n.type = any(${[...RETIREMENT_ENDED]}::text[])) as dated
+        from next n join beneficiaries b on b.id = n.beneficiary_id
+      ) f
+      where recompute or id_shared or account_shared or dated
     ), other_cities as materialized (
       select c.id_number_hash, array_agg(distinct x.city_code) as cities
-      from (select distinct id_number_hash from cand where id_shared) c
+      from (select distinct id_number_hash from flagged where id_shared) c
       join beneficiaries x on x.id_number_hash = c.id_number_hash
       where x.city_code <> ${cityCode} and exists (select 1 from entitlements e2 where e2.beneficiary_id = x.id and ${scheduled})
       group by c.id_number_hash
     ), holders as materialized (
       select c.bank_account_hash, array_agg(x.id::text order by x.id) as holders
-      from (select distinct bank_account_hash from cand where account_shared) c
+      from (select distinct bank_account_hash from flagged where account_shared) c
       join beneficiaries x on x.bank_account_hash = c.bank_account_hash
       where exists (select 1 from entitlements e2 where e2.beneficiary_id = x.id and ${scheduled})
       group by c.bank_account_hash having count(*) > 1
     ), suspects as (
-      select c.id::text as id, c.beneficiary_id::text as beneficiary_id, c.type, c.category, c.period_month, c.claim_id::text as claim_id,
-        c.dependant_index, c.amount_fen::text as amount_fen, c.due_date, c.id_number_hash, c.bank_account_hash, c.status,
-        c.disability_grade, c.own_wage_fen::text as own_wage_fen, c.nursing_level, c.injury_recognition_date::text as injury_recognition_date,
-        c.death_date::text as death_date, c.death_cause, c.retirement_date::text as retirement_date, c.dependants,
-        cl.type as claim_type, cl.billed_fen::text as billed_fen, o.cities as other_cities, h.holders as account_holders, c.recompute
-      from cand c
-      left join other_cities o on o.id_number_hash = c.id_number_hash
-      left join holders h on h.bank_account_hash = c.bank_account_hash
-      left join one_time_claims cl on cl.id = c.claim_id
-      where c.recompute or o.cities is not null or h.holders is not null
-        or (c.death_date is not null and c.type = any(${[...OWN_BENEFITS]}::text[]))
-        or (c.retirement_date is not null and c.type = any(${[...RETIREMENT_ENDED]}::text[]))
+      select f.id::text as id, f.beneficiary_id::text as beneficiary_id, f.type, f.category, f.period_month, f.claim_id::text as claim_id,
+        f.dependant_index, f.amount_fen::text as amount_fen, f.due_date, f.id_number_hash, f.bank_account_hash, f.status,
+        f.disability_grade, f.own_wage_fen::text as own_wage_fen, f.nursing_level, f.injury_recognition_date::text as injury_recognition_date,
+        f.death_date::text as death_date, f.death_cause, f.retirement_date::text as retirement_date, f.dependants,
+        cl.type as claim_type, cl.billed_fen::text as billed_fen, o.cities as other_cities, h.holders as account_holders, f.recompute
+      from flagged f
+      left join other_cities o on o.id_number_hash = f.id_number_hash
+      left join holders h on h.bank_account_hash = f.bank_account_hash
+      left join one_time_claims cl on cl.id = f.claim_id
+      where f.recompute or f.dated or o.cities is not null or h.holders is not null
+    ), totals as (
+      select min(id)::text as first, max(id)::text as last, count(*)::int as count, coalesce(sum(amount_fen), 0)::text as total,
+        array_agg(distinct claim_id::text) filter (where claim_id is not null) as claims
+      from next
     )
-    select (select min(id)::text from cand) as first, (select max(id)::text from cand) as last, (select count(*)::int from cand) as count,
-      (select coalesce(sum(amount_fen), 0)::text from cand) as total,
-      (select array_agg(distinct claim_id::text) from cand where claim_id is not null) as claims,
+    select t.first, t.last, t.count, t.total, t.claims,
       (select coalesce(json_agg(s order by s.id), '[]'::json) from suspects s) as suspects,
       (select count(*)::int from entitlements e
        where e.city_code = ${cityCode} and e.payout_month = ${month} and e.status = 'held'
-         and e.id >= ${cursorId}::bigint and e.id <= (select max(id) from cand)) as held,
-      (select balance_fen::text from ledger_balances where account = ${accounts.expenditure(cityCode)}) as balance`.execute(db);
+         and e.id >= ${cursorId}::bigint and e.id <= t.last::bigint) as held,
+      (select balance_fen::text from ledger_balances where account = ${accounts.expenditure(cityCode)}) as balance
+    from totals t`.execute(db);
   const row = result.rows[0]!;
   return {
     first: row.first,

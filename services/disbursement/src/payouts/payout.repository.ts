@@ -319,7 +319,8 @@ async function postPaidOut(trx: Trx, key: string, kind: 'payout' | 'repay', mont
  * reasons and waits for a reviewer (see holds/). Held and deferred entitlements are skipped; `held` counts the held ones this batch passed
  * over (with the last batch, all remaining to the end of the run). The batch's key makes a
  * repeated call answer with the stored result and pay nothing new; `done` is true when nothing
- * pending remains. The run's cursor keeps each batch's scan to its own stretch of the run.
+ * pending remains, and `progress` is the run's after the batch. The run's cursor keeps each
+ * batch's scan to its own stretch of the run.
  */
 export async function payBatch(
   db: Kysely<DisbursementDB>,
@@ -330,22 +331,25 @@ export async function payBatch(
 ): Promise<BatchResult & { replayed: boolean }> {
   return db.transaction().execute(async (trx) => {
     const { response, replayed } = await once(trx, `payout-batch:${input.idempotencyKey}`, { month, cityCode, ...input }, async () => {
-      const run = await lockRun(trx, month, cityCode);
-      const batch = await trx
-        .insertInto('payout_batches')
-        .values({ month, city_code: cityCode, kind: 'payout', batch_no: input.batchNo, idempotency_key: input.idempotencyKey })
-        .onConflict((oc) => oc.columns(['month', 'city_code', 'batch_no']).where('kind', '=', 'payout').doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (!batch) throw conflict(ErrorCode.Conflict, `batch ${input.batchNo} of the ${month} payout of ${cityCode} was already paid under another key`);
-      const settled = await pay(trx, bank, { id: batch.id, month, cityCode }, { kind: 'next', cursorId: run.cursor_id, limit: input.batchSize });
+      // The run lock (see `lockRun`) and the batch's record in one round trip.
+      const opened = await sql<{ id: string; cursor_id: string; batch_id: string | null }>`
+        with run as (
+          select id, cursor_id from payout_runs where month = ${month} and city_code = ${cityCode} for update
+        ), batch as (
+          insert into payout_batches (month, city_code, kind, batch_no, idempotency_key)
+          select ${month}::text, ${cityCode}::text, 'payout', ${input.batchNo}::int, ${input.idempotencyKey}::text from run
+          on conflict (month, city_code, batch_no) where kind = 'payout' do nothing
+          returning id
+        )
+        select run.id::text as id, run.cursor_id::text as cursor_id, (select id::text from batch) as batch_id from run`.execute(trx);
+      const run = opened.rows[0];
+      if (!run) throw conflict(ErrorCode.Conflict, `the ${month} payout of ${cityCode} has not been prepared`);
+      if (run.batch_id === null) throw conflict(ErrorCode.Conflict, `batch ${input.batchNo} of the ${month} payout of ${cityCode} was already paid under another key`);
+      const settled = await pay(trx, bank, { id: run.batch_id, month, cityCode }, { kind: 'next', cursorId: run.cursor_id, limit: input.batchSize });
       await postPaidOut(trx, `payout-batch:${input.idempotencyKey}`, 'payout', month, cityCode, settled.paidFen);
-      const rest = await advance(trx, run.id, month, cityCode, settled.lastId ?? run.cursor_id);
+      const progress = await payoutProgress(trx, month, cityCode);
+      const rest = await advance(trx, run.id, month, cityCode, settled.lastId ?? run.cursor_id, progress.pending);
       const done = !rest.pendingAhead && !rest.pendingBehind;
-      // From now on a hold a reviewer releases is paid at once (no batch will come for it).
-      if (done && run.batches_done_at === null) {
-        await trx.updateTable('payout_runs').set({ batches_done_at: sql<Date>`now()` }).where('id', '=', run.id).execute();
-      }
       await appendAuditEvents(trx, settled.audit);
       return {
         batchNo: input.batchNo,
@@ -356,6 +360,7 @@ export async function payBatch(
         paidFen: settled.paidFen.toString(),
         failedFen: settled.failedFen.toString(),
         done,
+        progress,
       };
     });
     return { ...response, replayed };
@@ -363,23 +368,27 @@ export async function payBatch(
 }
 
 /**
- * Moves the run's cursor past id `after` and says what is left: whether a pending entitlement
- * lies ahead (an index probe that stops at the first one); only when none does, whether one is
- * pending behind (a hold released after its batch passed; the cursor rewinds to pay it) and how
- * many held ones lie ahead.
+ * Moves the run's cursor past id `after` and says what is left, given how many of the run's
+ * entitlements are `pending`: whether one lies ahead (an index probe that stops at the first);
+ * only when none does, whether one is pending behind (a hold released after its batch passed;
+ * the cursor rewinds to pay it) and how many held ones lie ahead. When nothing is pending, the
+ * run's batches are done: from then on a hold a reviewer releases is paid at once (no batch will
+ * come for it). With the count given, the last batch of a run probes nothing.
  */
-async function advance(trx: Trx, runId: string, month: string, cityCode: string, after: string) {
+async function advance(trx: Trx, runId: string, month: string, cityCode: string, after: string, pending: number) {
   const run = sql`city_code = ${cityCode} and payout_month = ${month}`;
   const result = await sql<{ ahead: boolean; behind: boolean; held: number }>`
-    with probe as (
-      select exists (select 1 from entitlements where ${run} and status = 'pending' and id > ${after}::bigint) as ahead
-    ), rest as (
-      select ahead,
-        case when ahead then false else exists (select 1 from entitlements where ${run} and status = 'pending') end as behind,
+    with probe as materialized (
+      select case when ${pending}::int > 0
+        then exists (select 1 from entitlements where ${run} and status = 'pending' and id > ${after}::bigint order by id limit 1)
+        else false end as ahead
+    ), rest as materialized (
+      select ahead, ${pending}::int > 0 and not ahead as behind,
         case when ahead then 0 else (select count(*)::int from entitlements where ${run} and status = 'held' and id > ${after}::bigint) end as held
       from probe
     ), moved as (
-      update payout_runs set cursor_id = case when rest.behind then 0 else ${after}::bigint + 1 end
+      update payout_runs set cursor_id = case when rest.behind then 0 else ${after}::bigint + 1 end,
+        batches_done_at = case when ${pending}::int > 0 then batches_done_at else coalesce(batches_done_at, now()) end
       from rest where payout_runs.id = ${runId}
     )
     select ahead, behind, held from rest`.execute(trx);
