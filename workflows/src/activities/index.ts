@@ -140,38 +140,32 @@ export const createActivities = (deps: ActivityDeps) => ({
 
   /**
    * Pays the whole city in batches inside one activity, heartbeating the next batch number and
-   * the progress so far: a worker that dies resumes from its last checkpoint, each batch's key
-   * makes a repeated batch answer with its stored result instead of paying again, and operators
-   * read the progress from the pending activity (cycle status, the Web UI) while it runs.
+   * the run's progress after each batch but the last: a worker that dies resumes from its last checkpoint,
+   * each batch's key makes a repeated batch answer with its stored result instead of paying
+   * again, and operators read the progress from the pending activity (cycle status, the Web UI)
+   * while it runs. Each batch answers with the progress, so paying a city is one request per batch.
    */
   async payCity(input: MonthCity & { batchSize: number }): Promise<PayoutProgress> {
     const context = Context.current();
     const path = `/payouts/${at(input.month, input.cityCode)}`;
-    let batchNo = (context.info.heartbeatDetails as PayoutHeartbeat | undefined)?.nextBatch ?? 0;
-    // Counted from the register at each attempt's start, so a resumed attempt starts from the truth.
-    const progress = await deps.disbursement.get<PayoutProgress>(path);
+    const resumed = context.info.heartbeatDetails as PayoutHeartbeat | undefined;
+    let batchNo = resumed?.nextBatch ?? 0;
+    let progress = resumed?.progress;
     const beat = () => context.heartbeat({ nextBatch: batchNo, progress } satisfies PayoutHeartbeat);
-    beat();
     for (;;) {
-      // A replayed batch (paid before a crash) is already in the counts read at the start.
       const result = await deps.disbursement.post<BatchResult & { replayed?: boolean }>(`${path}/batches`, {
         batchNo,
         batchSize: input.batchSize,
         idempotencyKey: keyFor(`payout:batch:${batchNo}`),
       });
       batchNo += 1;
-      if (!result.replayed) {
-        progress.paid += result.paid;
-        progress.failed += result.failed;
-        progress.pending = Math.max(0, progress.pending - result.processed);
-        progress.paidFen = (BigInt(progress.paidFen) + BigInt(result.paidFen)).toString();
-        progress.failedFen = (BigInt(progress.failedFen) + BigInt(result.failedFen)).toString();
-      }
+      // A replayed batch answers with the progress of its first run: a hold released since would be missing.
+      progress = result.replayed ? undefined : result.progress;
+      if (result.done) return progress ?? deps.disbursement.get(path);
+      // Checkpoint and progress, between batches: a city paid in one batch never heartbeats.
       beat();
-      if (result.done) break;
       if (context.cancellationSignal.aborted) throw new Error('payout cancelled');
     }
-    return deps.disbursement.get(path);
   },
 
   /** The returned payments still unpaid, with full ID numbers and bank accounts, for the operator's list. */
