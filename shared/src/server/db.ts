@@ -13,6 +13,9 @@ export function createDb<DB>(url: string, schema: ServiceName, poolSize = 10): K
   const pool = new Pool({
     connectionString: url,
     max: poolSize,
+    // Connections stay open once made: after a quiet spell (the days before a payout day) the
+    // busiest moment would otherwise open them all again, each a new server process with cold caches.
+    idleTimeoutMillis: 0,
     options: `-c search_path=${schema}`,
     connectionTimeoutMillis: 5_000,
   });

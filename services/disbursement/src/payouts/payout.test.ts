@@ -201,6 +201,9 @@ describe('monthly payout', () => {
       onTime: { due: count, paidOnTime: 0, rate: 0 },
     });
     expect(results.reduce((s, r) => s + BigInt(r.paidFen), 0n)).toBe(total - failedFen);
+    // Each batch answers with the run's progress after it (what the payout activity heartbeats and returns).
+    expect(results.at(-1).progress).toEqual(progress);
+    expect(results[0].progress).toMatchObject({ total: count, pending: count - 4, paid: results[0].paid, failed: results[0].failed });
     // Each paid entitlement carries its payment's time (what the on-time rate reads); a returned one none.
     const times = await sql<{ status: string; paid_at: Date | null; payment_at: Date | null }>`
       select e.status, e.paid_at, p.created_at as payment_at from entitlements e
