@@ -3,6 +3,7 @@ import * as initial from './2026-11-23T00-00-00_initial';
 import * as standardsAndSupervision from './2026-11-26T00-00-00_standards_and_supervision';
 import * as entitlementPaidAt from './2026-11-27T00-00-00_entitlement_paid_at';
 import * as entitlementFillfactor from './2026-11-28T00-00-00_entitlement_fillfactor';
+import * as registerChanges from './2026-11-29T00-00-00_register_changes';
 
 /** The disbursement schema's migrations, in order. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T00-00-00_standards_and_supervision': standardsAndSupervision,
   '2026-11-27T00-00-00_entitlement_paid_at': entitlementPaidAt,
   '2026-11-28T00-00-00_entitlement_fillfactor': entitlementFillfactor,
+  '2026-11-29T00-00-00_register_changes': registerChanges,
 };

@@ -1,6 +1,7 @@
 import { PLAN_CATEGORIES, type PlanDraft, type PlanCategory } from '@fund/shared';
 import { sql } from 'kysely';
 import type { Db } from '../db';
+import { registerWatch } from '../holds/screening';
 import type { DeferralCandidate } from './deferral';
 import { computeDue, entitlementKey, queueKey, type BenefitRules, type DueEntitlement } from './entitlement.compute';
 import type { EntitlementStatus, PayableType } from './entitlement.table';
@@ -137,8 +138,8 @@ export async function draftPlan(db: Db, month: string, cityCode: string, rules: 
 
 /**
  * Stores computed entitlements for a month's run in one set-based statement per 5,000 rows, each
- * with the version of the case facts and the amount it was computed from (for the batch
- * screening). ON CONFLICT DO NOTHING: an entitlement already stored is owed once, whatever retried.
+ * with the version of the case facts and the amount it was computed from, and whether a rule
+ * could hold it as the register stands (`registerWatch`), for the batch screening. ON CONFLICT DO NOTHING: an entitlement already stored is owed once, whatever retried.
  */
 export async function insertEntitlements(
   db: Db,
@@ -153,9 +154,9 @@ export async function insertEntitlements(
     const col = <T>(pick: (e: DueEntitlement) => T) => chunk.map(pick);
     const result = await sql`
       insert into entitlements (payout_month, period_month, city_code, beneficiary_id, claim_id, type, category,
-        dependant_index, amount_fen, basis, due_date, facts_version, computed_fen)
+        dependant_index, amount_fen, basis, due_date, facts_version, computed_fen, watch)
       select ${payoutMonth}::text, t.period_month, ${cityCode}::text, t.beneficiary_id, t.claim_id, t.type, t.category, t.dependant_index,
-        t.amount_fen, t.basis, ${dueDate}::timestamptz, b.facts_version, t.amount_fen
+        t.amount_fen, t.basis, ${dueDate}::timestamptz, b.facts_version, t.amount_fen, ${registerWatch(sql`t.type`)}
       from unnest(
         ${col((e) => e.periodMonth)}::text[], ${col((e) => e.beneficiaryId)}::bigint[], ${col((e) => e.claimId)}::bigint[],
         ${col((e): PayableType => e.type)}::text[], ${col((e) => e.category)}::text[],

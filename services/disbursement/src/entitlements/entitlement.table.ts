@@ -37,6 +37,8 @@ export interface EntitlementTable {
   computed_fen: ColumnType<string | null, string | bigint | null | undefined, never>;
   /** When it was paid (its paid payment's created_at); null until then. */
   paid_at: ColumnType<Date | null, never, Date | null>;
+  /** A supervision rule could hold it as the register stood at preparation (see the register_changes migration). */
+  watch: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -28,4 +28,6 @@ export type PaymentHold = Selectable<PaymentHoldTable>;
 export interface SharedIdentifierTable {
   kind: 'id_number' | 'bank_account';
   hash: string;
+  /** Numbered from `register_changes` when it was found shared. */
+  changed_seq: ColumnType<string, never, never>;
 }

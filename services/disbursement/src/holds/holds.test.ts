@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { authHeader } from '../../../../test/harness';
 import type { DisbursementDB } from '../db';
 import { insertBeneficiaries, type NewBeneficiary } from '../register/beneficiary.repository';
+import { OWN_BENEFITS } from '../supervision';
 import { startDisbursement, testBankAccount, testIdNumber, worker, type Answer, type Client } from '../test-support';
 
 const JUNE = '2025-06';
@@ -215,6 +216,56 @@ describe('supervision of every payout batch', () => {
     expect(BigInt(after.unspentFen)).toBe(heldFen - 1n - ALLOWANCE);
     expect(after.held.count).toBe(holds.length - 2);
     expect((await api.get(`/payouts/${JUNE}/${A}`)).body).toMatchObject({ cancelled: 1, held: holds.length - 2 });
+  });
+
+  it('screens what changed after the run was prepared, including a death recorded while it was prepared, and no more', async () => {
+    const D = '620400';
+    const E = '620500';
+    const twin = testIdNumber(D);
+    const cases: Record<string, NewBeneficiary> = {
+      twinHere: worker(D, { idNumber: twin }),
+      renamed: worker(D),
+      diesMidPreparation: worker(D),
+      untouched: worker(D),
+    };
+    const names = Object.keys(cases);
+    const ids = Object.fromEntries((await insertBeneficiaries(service.db, Object.values(cases))).map((id, i) => [names[i]!, id]));
+
+    // A death is being recorded while the run is prepared: the preparation waits for it, so the
+    // change is either seen by the preparation or numbered after it, never neither.
+    await service.db.connection().execute(async (conn) => {
+      await sql`begin`.execute(conn);
+      await sql`update beneficiaries set status = 'deceased', death_date = '2025-05-31', death_cause = 'other' where id = ${ids.diesMidPreparation}`.execute(conn);
+      let settled = false;
+      const preparing = fundAndPrepare(D).finally(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(settled).toBe(false);
+      await sql`commit`.execute(conn);
+      await preparing;
+    });
+    const run = await service.db.selectFrom('payout_runs').select('register_seq').where('month', '=', JUNE).where('city_code', '=', D).executeTakeFirstOrThrow();
+    expect(run.register_seq).not.toBeNull();
+
+    // After the preparation: the same ID number is registered and prepared in another city, and a
+    // name is corrected (a change no rule reads).
+    await insertBeneficiaries(service.db, [worker(E, { idNumber: twin })]);
+    await fundAndPrepare(E);
+    await service.db.updateTable('beneficiaries').set({ name: '测试更正' }).where('id', '=', ids.renamed!).execute();
+
+    expect((await payAll(D, 100)).at(-1)).toMatchObject({ done: true });
+    const holds = (await as('operator', 'GET', `/holds?month=${JUNE}&cityCode=${D}`)).body.holds as { beneficiaryId: string; rules: string[] }[];
+    const twinHold = holds.find((h) => h.beneficiaryId === ids.twinHere);
+    expect(twinHold?.rules).toEqual(['duplicate_id_across_cities']);
+    // Nothing of the dead worker's own benefits was paid (not computed, or held).
+    const paidOwn = await sql<{ type: string }>`
+      select e.type from entitlements e join payments p on p.entitlement_id = e.id and p.status = 'paid'
+      where e.beneficiary_id = ${ids.diesMidPreparation} and e.type = any(${[...OWN_BENEFITS]}::text[])`.execute(service.db);
+    expect(paidOwn.rows).toEqual([]);
+    for (const name of ['renamed', 'untouched']) {
+      expect({ name, status: (await allowanceOf(ids[name]!)).status }).toEqual({ name, status: 'paid' });
+    }
+    expect(holds.every((h) => h.beneficiaryId === ids.twinHere || h.beneficiaryId === ids.diesMidPreparation)).toBe(true);
+    await reconciled(D);
   });
 
   it('pays a hold released before the run ends with the next batch, without holding it again', async () => {

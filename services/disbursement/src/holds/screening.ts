@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import {
   monthlyEntitlements,
   oneTimeEntitlements,
@@ -59,10 +59,28 @@ export interface BatchRead {
   balanceFen: bigint;
 }
 
+/** The register's facts a supervision rule reads, as conditions on a beneficiary (alias `b`) and a payable type. */
+const idShared = sql<boolean>`b.id_number_hash in (select hash from shared_identifiers where kind = 'id_number')`;
+const accountShared = sql<boolean>`b.bank_account_hash in (select hash from shared_identifiers where kind = 'bank_account')`;
+const dated = (type: RawBuilder<unknown>) =>
+  sql<boolean>`((b.death_date is not null and ${type} = any(${[...OWN_BENEFITS]}::text[]))
+    or (b.retirement_date is not null and ${type} = any(${[...RETIREMENT_ENDED]}::text[])))`;
+
+/**
+ * Whether a rule could hold a payment of `type` to beneficiary `b` as the register stands now: a
+ * shared ID number or account, a death date on the worker's own benefits, a retirement date on
+ * the allowance. Stored on each entitlement when its run is prepared (`entitlements.watch`); a
+ * changed case or amount is found by `readBatch` itself.
+ */
+export const registerWatch = (type: RawBuilder<unknown>) => sql<boolean>`(${idShared} or ${accountShared} or ${dated(type)})`;
+
 /**
  * Reads the next `limit` pending entitlements of a city's run from `cursorId` in ONE statement
  * however large the batch, and returns its bounds and totals plus, in full, only the entitlements
- * some rule could hold (the database narrows, `screenBatch` decides):
+ * some rule could hold (the database narrows, `screenBatch` decides). Of the batch, only the
+ * entitlements watched at preparation (`registerWatch`), those whose beneficiary or identifier
+ * changed after it (numbered above the run's `registerSeq`) and those whose amount is no longer
+ * the computed one are joined to the register; of those, the suspects are:
  * - the same ID number (hash) on another city's register with an entitlement scheduled this month
  *   (`other_cities`); the same account (hash) receiving for more than one beneficiary this month
  *   (`account_holders`). Each is looked up only for hashes the register holds more than once
@@ -73,8 +91,21 @@ export interface BatchRead {
  *   the standards allow, which `screen` recomputes. Standards and yearly figures of a prepared
  *   month never change (see the standards' publish rule).
  */
-export async function readBatch(db: Db, month: string, cityCode: string, cursorId: string, limit: number): Promise<BatchRead> {
+export async function readBatch(
+  db: Db,
+  month: string,
+  cityCode: string,
+  cursorId: string,
+  limit: number,
+  registerSeq: string | null,
+): Promise<BatchRead> {
   const scheduled = sql`e2.payout_month = ${month} and e2.status <> 'deferred'`;
+  // Only these can trip a rule (see the register_changes migration); a run without a register
+  // number was prepared before it was kept, and is screened in full.
+  const changedSince =
+    registerSeq === null
+      ? sql<boolean>`true`
+      : sql<boolean>`(n.watch is not false or n.amount_fen is distinct from n.computed_fen or n.beneficiary_id in (select id from changed))`;
   const result = await sql<{
     first: string | null;
     last: string | null;
@@ -87,10 +118,18 @@ export async function readBatch(db: Db, month: string, cityCode: string, cursorI
   }>`
     with next as (
       select e.id, e.beneficiary_id, e.type, e.category, e.period_month, e.claim_id, e.dependant_index, e.amount_fen, e.due_date,
-        e.facts_version, e.computed_fen
+        e.facts_version, e.computed_fen, e.watch
       from entitlements e
       where e.city_code = ${cityCode} and e.payout_month = ${month} and e.status = 'pending' and e.id >= ${cursorId}::bigint
       order by e.id limit ${limit}
+    ), changed as materialized (
+      select id from beneficiaries where changed_seq > ${registerSeq ?? '0'}::bigint
+      union
+      select b.id from shared_identifiers s join beneficiaries b on b.id_number_hash = s.hash
+      where s.kind = 'id_number' and s.changed_seq > ${registerSeq ?? '0'}::bigint
+      union
+      select b.id from shared_identifiers s join beneficiaries b on b.bank_account_hash = s.hash
+      where s.kind = 'bank_account' and s.changed_seq > ${registerSeq ?? '0'}::bigint
     ), flagged as materialized (
       -- The whole batch passes through this join, only what a rule could hold leaves it (the
       -- filter applies in the join, so the register's wide columns are read for those alone).
@@ -98,11 +137,11 @@ export async function readBatch(db: Db, month: string, cityCode: string, cursorI
         select n.*, b.id_number_hash, b.bank_account_hash, b.status, b.disability_grade, b.own_wage_fen, b.nursing_level,
           b.injury_recognition_date, b.death_date, b.death_cause, b.retirement_date, b.dependants,
           (b.facts_version is distinct from n.facts_version or n.amount_fen is distinct from n.computed_fen) as recompute,
-          b.id_number_hash in (select hash from shared_identifiers where kind = 'id_number') as id_shared,
-          b.bank_account_hash in (select hash from shared_identifiers where kind = 'bank_account') as account_shared,
-          (b.death_date is not null and n.type = any(${[...OWN_BENEFITS]}::text[]))
-            or (b.retirement_date is not null and n.type = any(${[...RETIREMENT_ENDED]}::text[])) as dated
-        from next n join beneficiaries b on b.id = n.beneficiary_id
+          ${idShared} as id_shared, ${accountShared} as account_shared, ${dated(sql`n.type`)} as dated
+        from next n
+        -- One index probe per candidate (offset 0 keeps the planner from scanning the register to merge).
+        cross join lateral (select * from beneficiaries where id = n.beneficiary_id offset 0) b
+        where ${changedSince}
       ) f
       where recompute or id_shared or account_shared or dated
     ), other_cities as materialized (

@@ -71,12 +71,17 @@ export async function preparePayout(
 
       // The standards in force now fix this month's entitlements; a publication waits for the commit.
       await lockStandardsShared(trx);
+      // No register write is in flight from here to the commit, so every change this preparation
+      // does not see is numbered above the run's register_seq (the batches screen those).
+      await sql`lock table beneficiaries in share mode`.execute(trx);
+      const { seq: registerSeq } = (await sql<{ seq: string }>`select nextval('register_changes')::text as seq`.execute(trx)).rows[0]!;
       const plan = await planMonth(trx, month, cityCode, await standards.load(trx));
       await insertEntitlements(trx, month, cityCode, dueDate, plan.fresh);
       if (plan.carried.length > 0) {
         await trx
           .updateTable('entitlements')
-          .set({ payout_month: month, status: 'pending', due_date: dueDate, updated_at: sql`now()` })
+          // Arrears computed in an earlier month: watched, their screening decides afresh.
+          .set({ payout_month: month, status: 'pending', due_date: dueDate, watch: true, updated_at: sql`now()` })
           .where(sql<boolean>`id = any(${plan.carried.map((e) => e.id)}::bigint[])`)
           .execute();
       }
@@ -99,6 +104,7 @@ export async function preparePayout(
           approved_lines: JSON.stringify(input.approvedLines),
           envelope_fen: allocation.amount_fen,
           due_date: dueDate,
+          register_seq: registerSeq,
         })
         .execute();
       const sum = (rows: typeof run) => rows.reduce((s, e) => s + e.amountFen, 0n).toString();
@@ -146,7 +152,7 @@ interface Repayable {
  * batch), which were screened and then cleared by a reviewer.
  */
 type Selection =
-  | { kind: 'next'; cursorId: string; limit: number }
+  | { kind: 'next'; cursorId: string; limit: number; registerSeq: string | null }
   | { kind: 'list'; rows: readonly Repayable[]; status?: 'failed' | 'pending' };
 
 /** What a selection adds up to, computed before anything is paid. */
@@ -193,7 +199,7 @@ async function summarise(trx: Trx, batch: { id: string; month: string; cityCode:
     };
   }
   // The batch with its screening context in one statement, then the rules; held ones stay behind.
-  const read = await readBatch(trx, batch.month, batch.cityCode, selection.cursorId, selection.limit);
+  const read = await readBatch(trx, batch.month, batch.cityCode, selection.cursorId, selection.limit, selection.registerSeq);
   let held: ReadonlySet<string> = new Set();
   let audit: NewAuditEvent[] = [];
   if (read.suspects.length > 0) {
@@ -332,20 +338,26 @@ export async function payBatch(
   return db.transaction().execute(async (trx) => {
     const { response, replayed } = await once(trx, `payout-batch:${input.idempotencyKey}`, { month, cityCode, ...input }, async () => {
       // The run lock (see `lockRun`) and the batch's record in one round trip.
-      const opened = await sql<{ id: string; cursor_id: string; batch_id: string | null }>`
+      const opened = await sql<{ id: string; cursor_id: string; register_seq: string | null; batch_id: string | null }>`
         with run as (
-          select id, cursor_id from payout_runs where month = ${month} and city_code = ${cityCode} for update
+          select id, cursor_id, register_seq from payout_runs where month = ${month} and city_code = ${cityCode} for update
         ), batch as (
           insert into payout_batches (month, city_code, kind, batch_no, idempotency_key)
           select ${month}::text, ${cityCode}::text, 'payout', ${input.batchNo}::int, ${input.idempotencyKey}::text from run
           on conflict (month, city_code, batch_no) where kind = 'payout' do nothing
           returning id
         )
-        select run.id::text as id, run.cursor_id::text as cursor_id, (select id::text from batch) as batch_id from run`.execute(trx);
+        select run.id::text as id, run.cursor_id::text as cursor_id, run.register_seq::text as register_seq, (select id::text from batch) as batch_id
+        from run`.execute(trx);
       const run = opened.rows[0];
       if (!run) throw conflict(ErrorCode.Conflict, `the ${month} payout of ${cityCode} has not been prepared`);
       if (run.batch_id === null) throw conflict(ErrorCode.Conflict, `batch ${input.batchNo} of the ${month} payout of ${cityCode} was already paid under another key`);
-      const settled = await pay(trx, bank, { id: run.batch_id, month, cityCode }, { kind: 'next', cursorId: run.cursor_id, limit: input.batchSize });
+      const settled = await pay(trx, bank, { id: run.batch_id, month, cityCode }, {
+        kind: 'next',
+        cursorId: run.cursor_id,
+        limit: input.batchSize,
+        registerSeq: run.register_seq,
+      });
       await postPaidOut(trx, `payout-batch:${input.idempotencyKey}`, 'payout', month, cityCode, settled.paidFen);
       const progress = await payoutProgress(trx, month, cityCode);
       const rest = await advance(trx, run.id, month, cityCode, settled.lastId ?? run.cursor_id, progress.pending);

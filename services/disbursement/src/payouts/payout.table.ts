@@ -12,6 +12,8 @@ export interface PayoutRunTable {
   cursor_id: ColumnType<string, string | undefined, string>;
   /** When the last payout batch found nothing more pending; a hold released after it is paid at once. */
   batches_done_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Drawn from `register_changes` at preparation: the register changes it did not see number higher (null: prepared before). */
+  register_seq: ColumnType<string | null, string | null | undefined, never>;
   created_at: Generated<Date>;
 }
 export type PayoutRun = Selectable<PayoutRunTable>;

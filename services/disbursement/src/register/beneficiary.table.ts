@@ -36,6 +36,8 @@ export interface BeneficiaryTable {
   dependants: ColumnType<unknown, string, string>;
   /** Bumped by a trigger whenever a case fact changes. */
   facts_version: ColumnType<number, never, never>;
+  /** Numbered from `register_changes` on every write (see the register_changes migration). */
+  changed_seq: ColumnType<string, never, never>;
   created_at: Generated<Date>;
 }
 export type Beneficiary = Selectable<BeneficiaryTable>;
