@@ -102,7 +102,7 @@ export async function readBatch(
   const scheduled = sql`e2.payout_month = ${month} and e2.status <> 'deferred'`;
   // Only these can trip a rule (see the register_changes migration); a run without a register
   // number was prepared before it was kept, and is screened in full.
-  const changedSince =
+  const mayTripARule =
     registerSeq === null
       ? sql<boolean>`true`
       : sql<boolean>`(n.watch is not false or n.amount_fen is distinct from n.computed_fen or n.beneficiary_id in (select id from changed))`;
@@ -141,7 +141,7 @@ export async function readBatch(
         from next n
         -- One index probe per candidate (offset 0 keeps the planner from scanning the register to merge).
         cross join lateral (select * from beneficiaries where id = n.beneficiary_id offset 0) b
-        where ${changedSince}
+        where ${mayTripARule}
       ) f
       where recompute or id_shared or account_shared or dated
     ), other_cities as materialized (
