@@ -140,18 +140,15 @@ export const createActivities = (deps: ActivityDeps) => ({
 
   /**
    * Pays the whole city in batches inside one activity, heartbeating the next batch number and
-   * the run's progress after each batch but the last: a worker that dies resumes from its last checkpoint,
-   * each batch's key makes a repeated batch answer with its stored result instead of paying
-   * again, and operators read the progress from the pending activity (cycle status, the Web UI)
-   * while it runs. Each batch answers with the progress, so paying a city is one request per batch.
+   * the run's progress after each batch but the last: a worker that dies resumes from its last
+   * checkpoint, each batch's key makes a repeated batch answer with its stored result instead of
+   * paying again, and operators read the progress from the pending activity (cycle status, the Web
+   * UI) while it runs. Each batch answers with the progress, so paying a city is one request per batch.
    */
   async payCity(input: MonthCity & { batchSize: number }): Promise<PayoutProgress> {
     const context = Context.current();
     const path = `/payouts/${at(input.month, input.cityCode)}`;
-    const resumed = context.info.heartbeatDetails as PayoutHeartbeat | undefined;
-    let batchNo = resumed?.nextBatch ?? 0;
-    let progress = resumed?.progress;
-    const beat = () => context.heartbeat({ nextBatch: batchNo, progress } satisfies PayoutHeartbeat);
+    let batchNo = (context.info.heartbeatDetails as PayoutHeartbeat | undefined)?.nextBatch ?? 0;
     for (;;) {
       const result = await deps.disbursement.post<BatchResult & { replayed?: boolean }>(`${path}/batches`, {
         batchNo,
@@ -160,10 +157,10 @@ export const createActivities = (deps: ActivityDeps) => ({
       });
       batchNo += 1;
       // A replayed batch answers with the progress of its first run: a hold released since would be missing.
-      progress = result.replayed ? undefined : result.progress;
+      const progress = result.replayed ? undefined : result.progress;
       if (result.done) return progress ?? deps.disbursement.get(path);
       // Checkpoint and progress, between batches: a city paid in one batch never heartbeats.
-      beat();
+      context.heartbeat({ nextBatch: batchNo, progress } satisfies PayoutHeartbeat);
       if (context.cancellationSignal.aborted) throw new Error('payout cancelled');
     }
   },

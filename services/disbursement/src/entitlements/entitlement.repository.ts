@@ -139,7 +139,8 @@ export async function draftPlan(db: Db, month: string, cityCode: string, rules: 
 /**
  * Stores computed entitlements for a month's run in one set-based statement per 5,000 rows, each
  * with the version of the case facts and the amount it was computed from, and whether a rule
- * could hold it as the register stands (`registerWatch`), for the batch screening. ON CONFLICT DO NOTHING: an entitlement already stored is owed once, whatever retried.
+ * could hold it as the register stands (`registerWatch`), for the batch screening. ON CONFLICT
+ * DO NOTHING: an entitlement already stored is owed once, whatever retried.
  */
 export async function insertEntitlements(
   db: Db,

@@ -102,6 +102,7 @@ export async function readBatch(
   const scheduled = sql`e2.payout_month = ${month} and e2.status <> 'deferred'`;
   // Only these can trip a rule (see the register_changes migration); a run without a register
   // number was prepared before it was kept, and is screened in full.
+  const since = registerSeq ?? '0';
   const mayTripARule =
     registerSeq === null
       ? sql<boolean>`true`
@@ -123,13 +124,13 @@ export async function readBatch(
       where e.city_code = ${cityCode} and e.payout_month = ${month} and e.status = 'pending' and e.id >= ${cursorId}::bigint
       order by e.id limit ${limit}
     ), changed as materialized (
-      select id from beneficiaries where changed_seq > ${registerSeq ?? '0'}::bigint
+      select id from beneficiaries where changed_seq > ${since}::bigint
       union
       select b.id from shared_identifiers s join beneficiaries b on b.id_number_hash = s.hash
-      where s.kind = 'id_number' and s.changed_seq > ${registerSeq ?? '0'}::bigint
+      where s.kind = 'id_number' and s.changed_seq > ${since}::bigint
       union
       select b.id from shared_identifiers s join beneficiaries b on b.bank_account_hash = s.hash
-      where s.kind = 'bank_account' and s.changed_seq > ${registerSeq ?? '0'}::bigint
+      where s.kind = 'bank_account' and s.changed_seq > ${since}::bigint
     ), flagged as materialized (
       -- The whole batch passes through this join, only what a rule could hold leaves it (the
       -- filter applies in the join, so the register's wide columns are read for those alone).
