@@ -1,7 +1,11 @@
+import { z } from 'zod';
 import { baseServiceConfig, loadConfig } from '@fund/shared/server';
 
-/** The disbursement service's environment (the shared service variables: database, AUTH_JWT_SECRET, SEED_DEMO, DEMO_BENEFICIARIES). */
-export const disbursementConfigSchema = baseServiceConfig;
+/** The disbursement service's environment: the shared service variables (database, AUTH_JWT_SECRET, SEED_DEMO, DEMO_BENEFICIARIES) and its own. */
+export const disbursementConfigSchema = baseServiceConfig.extend({
+  /** Cities paid at once on the province's payout day: about the database's cores, more only queue on its locks. */
+  PROVINCIAL_PAYOUT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+});
 export type DisbursementConfig = ReturnType<typeof loadDisbursementConfig>;
 
 /** Reads and freezes the disbursement service's environment. */

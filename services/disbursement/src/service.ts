@@ -48,7 +48,7 @@ export function disbursementService(
         app.use(poolRoutes(db, access));
         app.use(beneficiaryRoutes(db, bank, access));
         app.use(draftRoutes(db, standards, access));
-        app.use(payoutRoutes(db, bank, standards, access, paymentMetrics(metrics.registry)));
+        app.use(payoutRoutes(db, bank, standards, access, { metrics: paymentMetrics(metrics.registry), provincialConcurrency: config.PROVINCIAL_PAYOUT_CONCURRENCY }));
         app.use(payoutReportRoutes(db, access));
         app.use(holdRoutes(db, bank, access));
         app.use(standardsRoutes(db, standards, access));

@@ -101,6 +101,35 @@ export interface BatchResult {
   progress?: PayoutProgress;
 }
 
+/**
+ * The province's payout day: pays every listed city whose run is prepared, city by city, each
+ * run in batches of `batchSize`. Batch N of a city is keyed `${batchKeyPrefix}${N}`, the key the
+ * city's own payout gives it, so whichever pays a batch first, the other replays it.
+ */
+export const payProvinceSchema = z.object({
+  batchSize: z.number().int().min(1).max(20_000),
+  cities: z
+    .array(z.object({ cityCode, batchKeyPrefix: idempotencyKey }))
+    .min(1, 'list at least one city')
+    .refine((cities) => new Set(cities.map((c) => c.cityCode)).size === cities.length, { message: 'each city may appear only once' }),
+});
+export type PayProvinceRequest = z.infer<typeof payProvinceSchema>;
+
+/**
+ * One city's part of the province's payout day: its run paid to the end of its batches (held
+ * payments wait for review, as in the city's own payout), not prepared when the day's payout
+ * began, or failed (the city pays itself).
+ */
+export type ProvincialCityPayout =
+  | { cityCode: string; outcome: 'paid'; batches: number; progress: PayoutProgress }
+  | { cityCode: string; outcome: 'not_prepared' }
+  | { cityCode: string; outcome: 'failed'; error: string };
+
+export interface ProvincialPayout {
+  month: string;
+  cities: ProvincialCityPayout[];
+}
+
 export const repayRequestSchema = z.object({ idempotencyKey });
 export type RepayRequest = z.infer<typeof repayRequestSchema>;
 

@@ -1,4 +1,4 @@
-import { cityCode, monthCityParams, monthString, payBatchSchema, preparePayoutSchema, repayRequestSchema } from '@fund/shared';
+import { cityCode, monthCityParams, monthString, payBatchSchema, payProvinceSchema, preparePayoutSchema, repayRequestSchema } from '@fund/shared';
 import { parse, type Guard } from '@fund/shared/server';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
@@ -9,6 +9,7 @@ import type { StandardsSource } from '../standards/standards.repository';
 import { maskBankAccount } from '../register/identity';
 import type { PaymentMetrics } from './payout.metrics';
 import { failedPayments, payBatch, payoutProgress, preparePayout, repayReturned } from './payout.repository';
+import { payProvince } from './provincial';
 import { returnedPayees } from './returned.repository';
 
 const paymentsQuery = z.object({
@@ -18,6 +19,8 @@ const paymentsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
 });
 
+const monthParams = z.object({ month: monthString });
+
 const returnedQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
 
 /** A city's monthly payout: prepare, pay in batches, re-pay returned payments, follow progress. */
@@ -26,9 +29,16 @@ export function payoutRoutes(
   bank: BankGateway,
   standards: StandardsSource,
   access: Guard,
-  metrics?: PaymentMetrics,
+  options: { metrics?: PaymentMetrics; provincialConcurrency?: number } = {},
 ): Router {
+  const { metrics } = options;
   const router = Router();
+  // The province's payout day: every prepared city of the month, in one request.
+  router.post('/payouts/:month/province', access(['system']), async (req, res) => {
+    const { month } = parse(monthParams, req.params, 'params');
+    const body = parse(payProvinceSchema, req.body);
+    res.json(await payProvince(db, bank, month, body, { concurrency: options.provincialConcurrency ?? 2, metrics }));
+  });
   router.post('/payouts/:month/:cityCode/prepare', access(['system']), async (req, res) => {
     const { month, cityCode: city } = parse(monthCityParams, req.params, 'params');
     const result = await preparePayout(db, standards, month, city, parse(preparePayoutSchema, req.body));

@@ -404,6 +404,56 @@ describe('monthly payout', () => {
     expect(BigInt(r.unspentFen)).toBe(BigInt(prepared.deferredFen) - 1n);
   });
 
+  it('pays every prepared city of the payout day in one request, each batch under the city\'s own key, one city\'s failure its own', async () => {
+    const [own, province, conflicted, unprepared] = ['620200', '620300', '620400', '620500'];
+    const prefix = (city: string) => `cycle:${JUNE}:${city}:payout:batch:`;
+    for (const city of [own!, province!, conflicted!]) {
+      await register(city);
+      await fundAndPrepare(city, JUNE, (await api.get(`/drafts/${JUNE}/${city}`)).body.lines);
+    }
+    // One city paid its first batch itself; another's first batch number was taken under a foreign key.
+    const first = await api.post(`/payouts/${JUNE}/${own}/batches`, { batchNo: 0, batchSize: 4, idempotencyKey: `${prefix(own!)}0` });
+    expect(first.status).toBe(201);
+    expect((await api.post(`/payouts/${JUNE}/${conflicted}/batches`, { batchNo: 0, batchSize: 4, idempotencyKey: 'someone-else:batch:0' })).status).toBe(201);
+    const paidBefore = (await api.get(`/payouts/${JUNE}/${conflicted}`)).body.paid;
+
+    const request = { batchSize: 4, cities: [own!, province!, conflicted!, unprepared!].map((cityCode) => ({ cityCode, batchKeyPrefix: prefix(cityCode) })) };
+    const day = await api.post(`/payouts/${JUNE}/province`, request);
+    expect(day.status).toBe(200);
+    const outcome = (city: string) => day.body.cities.find((c: { cityCode: string }) => c.cityCode === city);
+    for (const city of [own!, province!]) {
+      const progress = (await api.get(`/payouts/${JUNE}/${city}`)).body;
+      expect(progress.pending).toBe(0);
+      expect(outcome(city)).toEqual({ cityCode: city, outcome: 'paid', batches: Math.ceil(progress.total / 4), progress });
+      for (const row of await paidPaymentsPerEntitlement(city, JUNE)) expect(row.paid).toBe(row.status === 'paid' ? 1 : 0);
+      await reconciled(city, JUNE);
+    }
+    // The batch the city paid itself was replayed, not paid again; its own payout now replays the province's.
+    const again = await api.post(`/payouts/${JUNE}/${province}/batches`, { batchNo: 0, batchSize: 4, idempotencyKey: `${prefix(province!)}0` });
+    expect(again.status).toBe(200);
+    expect(again.body.replayed).toBe(true);
+    expect(outcome(conflicted!)).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/batch 0 .* already paid under another key/) });
+    expect((await api.get(`/payouts/${JUNE}/${conflicted}`)).body.paid).toBe(paidBefore);
+    expect(outcome(unprepared!)).toEqual({ cityCode: unprepared, outcome: 'not_prepared' });
+
+    // The day repeated (a retried activity): the same outcomes, nothing paid twice.
+    const count = async () => (await sql<{ n: number }>`select count(*)::int as n from payments where month = ${JUNE}`.execute(service.db)).rows[0]!.n;
+    const payments = await count();
+    const repeated = await api.post(`/payouts/${JUNE}/province`, request);
+    expect(repeated.body).toEqual(day.body);
+    expect(await count()).toBe(payments);
+
+    const bad = await api.post(`/payouts/2025-13/province`, { batchSize: 0, cities: [{ cityCode: own, batchKeyPrefix: 'k' }, { cityCode: own, batchKeyPrefix: prefix(own!) }] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual(expect.arrayContaining(['params.month']));
+    const badBody = await api.post(`/payouts/${JUNE}/province`, { batchSize: 0, cities: [{ cityCode: own, batchKeyPrefix: 'k' }, { cityCode: own, batchKeyPrefix: prefix(own!) }] });
+    expect(badBody.status).toBe(400);
+    expect(badBody.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual(
+      expect.arrayContaining(['body.batchSize', 'body.cities.0.batchKeyPrefix', 'body.cities']),
+    );
+    expect(await count()).toBe(payments);
+  });
+
   it('refuses bad or out-of-order payout requests naming the field, and moves nothing', async () => {
     const city = '623000';
     const before = (await api.get('/pool')).body;
