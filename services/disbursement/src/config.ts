@@ -3,8 +3,12 @@ import { baseServiceConfig, loadConfig } from '@fund/shared/server';
 
 /** The disbursement service's environment: the shared service variables (database, AUTH_JWT_SECRET, SEED_DEMO, DEMO_BENEFICIARIES) and its own. */
 export const disbursementConfigSchema = baseServiceConfig.extend({
-  /** Cities paid at once on the province's payout day: about the database's cores, more only queue on its locks. */
-  PROVINCIAL_PAYOUT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  /**
+   * Cities paid at once on the province's payout day: the database's cores plus one, which keeps
+   * them busy across each batch's round trips; more only queue (3 on 2 cores: 290 ms for 26,800
+   * payments, 2: 315 ms, 4: 300 ms).
+   */
+  PROVINCIAL_PAYOUT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(3),
 });
 export type DisbursementConfig = ReturnType<typeof loadDisbursementConfig>;
 

@@ -37,7 +37,7 @@ export function payoutRoutes(
   router.post('/payouts/:month/province', access(['system']), async (req, res) => {
     const { month } = parse(monthParams, req.params, 'params');
     const body = parse(payProvinceSchema, req.body);
-    res.json(await payProvince(db, bank, month, body, { concurrency: options.provincialConcurrency ?? 2, metrics }));
+    res.json(await payProvince(db, bank, month, body, { concurrency: options.provincialConcurrency ?? 3, metrics }));
   });
   router.post('/payouts/:month/:cityCode/prepare', access(['system']), async (req, res) => {
     const { month, cityCode: city } = parse(monthCityParams, req.params, 'params');
