@@ -51,6 +51,21 @@ describe('the monthly cycle end to end (real Temporal, PostgreSQL, HTTP)', () =>
     const [earliest] = await stack.sql<{ at: Date }>(`select min(created_at) as at from disbursement.payments where month = $1`, [MONTH]);
     expect(earliest!.at.getTime()).toBeGreaterThanOrEqual(Date.parse(payoutDay));
 
+    // The province paid every city in one task begun on the payout day; each city recorded its word
+    // and ran no payout activity of its own.
+    const activities = (events: { activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null }[]) =>
+      events.flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
+    const province = (await stack.client.workflow.getHandle(cycleWorkflowId(MONTH)).fetchHistory()).events ?? [];
+    expect(activities(province).filter((a) => a === 'payProvince')).toHaveLength(1);
+    const scheduled = province.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'payProvince')!;
+    const started = province.find((e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId) === Number(scheduled.eventId))!;
+    expect(Number(started.eventTime!.seconds) * 1000 + Math.floor((started.eventTime!.nanos ?? 0) / 1e6)).toBeGreaterThanOrEqual(Date.parse(payoutDay));
+    for (const city of CITY_CODES) {
+      const events = (await stack.client.workflow.getHandle(cityWorkflowId(MONTH, city)).fetchHistory()).events ?? [];
+      expect(events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'provincialPayout')).toHaveLength(1);
+      expect(activities(events)).not.toContain('payCity');
+    }
+
     // The stored report says the same as the workflow.
     const report = await stack.api('GET', `/reports/${MONTH}`, 'operator');
     expect(report.status).toBe(200);

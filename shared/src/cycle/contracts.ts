@@ -86,6 +86,13 @@ export const cycleSettingsSchema = z.object({
    * payout days existed, whose histories therefore replay unchanged).
    */
   payoutDay: z.iso.datetime().optional(),
+  /**
+   * Set with payoutDay: the province pays every city prepared by then in one task on its payout
+   * day, and a city waits this long past the day's start for the province's word before paying
+   * itself. Absent: each city pays on its own timer (and cycles started before the province
+   * paid, whose histories therefore replay unchanged).
+   */
+  provincialPayoutGraceMs: z.number().int().min(0).optional(),
 });
 export type CycleSettings = z.infer<typeof cycleSettingsSchema>;
 

@@ -59,6 +59,15 @@ export function payoutWarningLeadMs(clock: CycleClock, days: number = DEFAULT_PA
 }
 
 /**
+ * How long past the start of the payout day a city waits for the province's payout before it pays
+ * itself: half a day of the clock, so even on the latest payout day it has paid before its early
+ * warning would fire.
+ */
+export function provincialPayoutGraceMs(clock: CycleClock): number {
+  return Math.round((clock.kind === 'calendar' ? 86_400_000 : clock.dayMs) / 2);
+}
+
+/**
  * The latest payout day a province may set: its cities must have paid before their early warning
  * (DEFAULT_PAYOUT_WARNING_LEAD_DAYS before the payout deadline) would fire.
  */

@@ -1,5 +1,5 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ReturnedPayees } from '../api/disbursement';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ProvincialCityPayout, ReturnedPayees } from '../api/disbursement';
 import type { Actor, CityStatus, CycleStatus, PlanLine } from './contracts';
 
 /** A city agency submits (or resubmits) its plan. */
@@ -34,6 +34,9 @@ export const submitPlanUpdate = defineUpdate<CityStatus, [SubmitPlanArgs]>('subm
 export const hrssDecisionUpdate = defineUpdate<CityStatus, [HrssDecisionArgs]>('hrssDecision');
 export const financeDecisionUpdate = defineUpdate<CityStatus, [FinanceDecisionArgs]>('financeDecision');
 export const repayReturnedUpdate = defineUpdate<CityStatus, [RepayReturnedArgs]>('repayReturned');
+
+/** The province tells a city waiting for its payout day what the day's payout did for it. */
+export const provincialPayoutSignal = defineSignal<[ProvincialCityPayout]>('provincialPayout');
 
 export const cityStatusQuery = defineQuery<CityStatus>('cityStatus');
 export const cycleStatusQuery = defineQuery<CycleStatus>('cycleStatus');

@@ -5,7 +5,8 @@ import { ErrorCode, errorBodySchema, NON_RETRYABLE_CODES } from '@fund/shared';
 export interface ServiceClient {
   name: string;
   get<T>(path: string): Promise<T>;
-  post<T>(path: string, body: unknown): Promise<T>;
+  /** `timeoutMs`: how long to wait for the answer (30 s unless given). */
+  post<T>(path: string, body: unknown, options?: { timeoutMs?: number }): Promise<T>;
 }
 
 /** Extra request headers, computed per call (a bearer token that is renewed before it expires). */
@@ -21,14 +22,14 @@ export function bearer(token: () => Promise<string>): HeaderSource {
  * service's own code and message; outages and 5xx retry with backoff, still carrying the message.
  */
 export function serviceClient(name: string, baseUrl: string, headers: HeaderSource = () => ({})): ServiceClient {
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function call<T>(method: string, path: string, body?: unknown, timeoutMs = 30_000): Promise<T> {
     let response: Response;
     try {
       response = await fetch(`${baseUrl}${path}`, {
         method,
         headers: { 'content-type': 'application/json', ...(await headers()) },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       throw ApplicationFailure.retryable(
@@ -52,7 +53,7 @@ export function serviceClient(name: string, baseUrl: string, headers: HeaderSour
   return {
     name,
     get: (path) => call('GET', path),
-    post: (path, body) => call('POST', path, body),
+    post: (path, body, options) => call('POST', path, body, options?.timeoutMs),
   };
 }
 

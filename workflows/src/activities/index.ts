@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import {
+  cityWorkflowId,
   type Actor,
   type BatchResult,
   type BudgetPosition,
@@ -13,6 +14,7 @@ import {
   type PlanLine,
   type PoolPosition,
   type PreparedPayout,
+  type ProvincialPayout,
   type ReconciliationCheck,
   type RepayResult,
   type ReturnedPayees,
@@ -52,6 +54,9 @@ function keyFor(step: string): string {
 }
 
 const at = (month: string, cityCode: string) => `${month}/${cityCode}`;
+
+/** A city's payout batch N is the step `${PAYOUT_BATCH_STEP}${N}` of its workflow, whoever pays it. */
+const PAYOUT_BATCH_STEP = 'payout:batch:';
 
 /** The cycle's activities, each one HTTP call to the service that owns the data. */
 export const createActivities = (deps: ActivityDeps) => ({
@@ -153,7 +158,7 @@ export const createActivities = (deps: ActivityDeps) => ({
       const result = await deps.disbursement.post<BatchResult & { replayed?: boolean }>(`${path}/batches`, {
         batchNo,
         batchSize: input.batchSize,
-        idempotencyKey: keyFor(`payout:batch:${batchNo}`),
+        idempotencyKey: keyFor(`${PAYOUT_BATCH_STEP}${batchNo}`),
       });
       batchNo += 1;
       // A replayed batch answers with the progress of its first run: a hold released since would be missing.
@@ -162,6 +167,28 @@ export const createActivities = (deps: ActivityDeps) => ({
       // Checkpoint and progress, between batches: a city paid in one batch never heartbeats.
       context.heartbeat({ nextBatch: batchNo, progress } satisfies PayoutHeartbeat);
       if (context.cancellationSignal.aborted) throw new Error('payout cancelled');
+    }
+  },
+
+  /**
+   * The province's payout day: one request pays every listed city whose payout is prepared, each
+   * batch under the key the city's own payout (payCity) gives it, so whichever pays a batch first,
+   * the other replays it. Heartbeats while the service works, so a lost worker is noticed.
+   */
+  async payProvince(input: { month: string; cityCodes: string[]; batchSize: number; timeoutMs: number }): Promise<ProvincialPayout> {
+    const context = Context.current();
+    const beat = setInterval(() => context.heartbeat(), Math.max(100, (context.info.heartbeatTimeoutMs ?? 30_000) / 3));
+    try {
+      return await deps.disbursement.post(
+        `/payouts/${input.month}/province`,
+        {
+          batchSize: input.batchSize,
+          cities: input.cityCodes.map((cityCode) => ({ cityCode, batchKeyPrefix: `${cityWorkflowId(input.month, cityCode)}:${PAYOUT_BATCH_STEP}` })),
+        },
+        { timeoutMs: input.timeoutMs },
+      );
+    } finally {
+      clearInterval(beat);
     }
   },
 

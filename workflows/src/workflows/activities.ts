@@ -17,6 +17,13 @@ export function cycleActivities(settings: CycleSettings) {
     heartbeatTimeout: settings.heartbeatTimeoutMs,
     retry,
   });
+  // The province's payout gives up when its cities stop waiting for it (they then pay themselves).
+  const { payProvince } = proxyActivities<Activities>({
+    scheduleToCloseTimeout: Math.max(1_000, settings.provincialPayoutGraceMs ?? 0),
+    heartbeatTimeout: settings.heartbeatTimeoutMs,
+    retry,
+  });
+  const long: Record<string, unknown> = { payCity, payProvince };
   // The stubs are Proxies: spreading one copies nothing, so route by name.
-  return new Proxy(quick, { get: (target, name, receiver) => (name === 'payCity' ? payCity : Reflect.get(target, name, receiver)) });
+  return new Proxy(quick, { get: (target, name, receiver) => (typeof name === 'string' && Object.hasOwn(long, name) ? long[name] : Reflect.get(target, name, receiver)) });
 }

@@ -16,6 +16,7 @@ import {
   financeDecisionUpdate,
   formatYuan,
   hrssDecisionUpdate,
+  provincialPayoutSignal,
   repayReturnedUpdate,
   returnedPaymentsQuery,
   SearchAttributes,
@@ -27,6 +28,7 @@ import {
   type Decision,
   type DeadlineStage,
   type PlanLine,
+  type ProvincialCityPayout,
   type ReturnedPayees,
   type Stage,
   type WaitingFor,
@@ -282,6 +284,12 @@ export async function cityCycle(input: CityCycleInput): Promise<CityReconciliati
     }
   }
 
+  // What the province's payout day did for this city (cycles where the province pays; see monthlyCycle).
+  let provincial: ProvincialCityPayout | null = null;
+  setHandler(provincialPayoutSignal, (outcome) => {
+    provincial = outcome;
+  });
+
   let returned: ReturnedPayees | null = null;
   setHandler(returnedPaymentsQuery, () => returned);
 
@@ -379,17 +387,23 @@ export async function cityCycle(input: CityCycleInput): Promise<CityReconciliati
   // 6. Payout in batches inside one heartbeating activity: history does not grow with the register.
   enter('payout', 'disbursement');
   await acts.preparePayout({ month, cityCode, approvedLines, dueDate: deadlines.payout });
-  // The province pays together on its payout day. Cycles started before payout days existed have
-  // none in their input, so their histories replay without the timer.
+  // The province pays together on its payout day: in one provincial task, whose word the city
+  // waits for (a grace past the day's start at most), or, in cycles started before the province
+  // paid, each city on its own timer. Cycles started before payout days existed have neither in
+  // their input, so their histories replay unchanged.
   if (settings.payoutDay !== undefined) {
     const wait = Date.parse(settings.payoutDay) - Date.now();
     if (wait > 0) {
       enter('payout', 'payout_day');
-      await sleep(wait);
+      if (settings.provincialPayoutGraceMs === undefined) await sleep(wait);
+      else await condition(() => provincial !== null, wait + settings.provincialPayoutGraceMs);
       enter('payout', 'disbursement');
     }
   }
-  status.payout = await withDeadline('payout', acts.payCity({ month, cityCode, batchSize: settings.payoutBatchSize }));
+  // Paid by the province, or else by the city itself (each batch's key is the same either way).
+  const word = provincial as ProvincialCityPayout | null;
+  status.payout =
+    word?.outcome === 'paid' ? word.progress : await withDeadline('payout', acts.payCity({ month, cityCode, batchSize: settings.payoutBatchSize }));
   if (status.payout.failed > 0 && patched(RETURNED_PAYEES_PATCH)) await listReturned();
   publish();
   if (status.payout.failed > 0) {

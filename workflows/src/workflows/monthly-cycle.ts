@@ -1,7 +1,9 @@
 import {
+  log,
   ParentClosePolicy,
   setCurrentDetails,
   setHandler,
+  sleep,
   startChild,
   upsertSearchAttributes,
   WorkflowIdReusePolicy,
@@ -11,6 +13,7 @@ import {
   cityWorkflowId,
   cycleStatusQuery,
   formatYuan,
+  provincialPayoutSignal,
   SearchAttributes,
   sumFen,
   type CityCycleInput,
@@ -18,6 +21,8 @@ import {
   type CycleStatus,
   type MonthlyCycleInput,
   type ProvinceReconciliation,
+  type ProvincialCityPayout,
+  type ProvincialPayout,
   type ReconciliationCheck,
 } from '@fund/shared';
 import { cycleActivities } from './activities';
@@ -67,6 +72,40 @@ export async function monthlyCycle(input: MonthlyCycleInput): Promise<ProvinceRe
     }),
   );
 
+  /**
+   * The province's payout day (cycles with provincialPayoutGraceMs): one task pays every city
+   * prepared by then, and each city hears what it did for it. A city the task did not pay, or
+   * all of them if it failed, pays itself on hearing so (or when its wait for the word runs out).
+   */
+  async function payOnPayoutDay(payoutDay: string, graceMs: number): Promise<void> {
+    const wait = Date.parse(payoutDay) - Date.now();
+    // Begun after the payout day: no city was prepared before it, each pays once prepared.
+    if (wait <= 0) return;
+    await sleep(wait);
+    let paid: ProvincialPayout | null = null;
+    try {
+      paid = await acts.payProvince({ month, cityCodes, batchSize: input.settings.payoutBatchSize, timeoutMs: graceMs });
+    } catch (error) {
+      log.warn('the provincial payout failed; every city pays itself', { month, error: (error as Error).message });
+    }
+    const byCity = new Map(paid?.cities.map((c) => [c.cityCode, c]));
+    const count = paid?.cities.filter((c) => c.outcome === 'paid').length ?? 0;
+    setCurrentDetails(`**Province ${month}**: payout day, ${count}/${cityCodes.length} cities paid in one task`);
+    await Promise.all(
+      children.map(async (child, i) => {
+        const cityCode = cityCodes[i]!;
+        const outcome: ProvincialCityPayout = byCity.get(cityCode) ?? { cityCode, outcome: 'failed', error: 'the provincial payout failed' };
+        try {
+          await child.signal(provincialPayoutSignal, outcome);
+        } catch {
+          // The city's month has ended already: nothing waits for the word.
+        }
+      }),
+    );
+  }
+  const { payoutDay, provincialPayoutGraceMs } = input.settings;
+  const payoutDayDone = payoutDay !== undefined && provincialPayoutGraceMs !== undefined ? payOnPayoutDay(payoutDay, provincialPayoutGraceMs) : Promise.resolve();
+
   const cities = await Promise.all(
     children.map(async (child, i) => {
       const result = await child.result();
@@ -76,6 +115,7 @@ export async function monthlyCycle(input: MonthlyCycleInput): Promise<ProvinceRe
     }),
   );
 
+  await payoutDayDone;
   upsertSearchAttributes([
     { key: SearchAttributes.CycleStage, value: 'reconciliation' },
     { key: SearchAttributes.WaitingFor, value: 'nobody' },

@@ -14,6 +14,7 @@ import {
   lateRepaymentWorkflowId,
   parseCycleClock,
   payoutDayStart,
+  provincialPayoutGraceMs,
   payoutWarningLeadMs,
   repayReturnedUpdate,
   SearchAttributes,
@@ -125,6 +126,8 @@ export class CycleGateway {
       // The early warning comes DEFAULT_PAYOUT_WARNING_LEAD_DAYS days of the cycle's clock before the payout deadline.
       payoutWarningLeadMs: payoutWarningLeadMs(clock),
       payoutDay: this.config.PAYOUT_DAY === undefined ? undefined : payoutDayStart(month, startedAt, clock, this.config.PAYOUT_DAY),
+      // On its payout day the province pays every prepared city in one task.
+      provincialPayoutGraceMs: this.config.PAYOUT_DAY === undefined ? undefined : provincialPayoutGraceMs(clock),
     });
   }
 
