@@ -155,9 +155,9 @@ export async function insertEntitlements(
     const col = <T>(pick: (e: DueEntitlement) => T) => chunk.map(pick);
     const result = await sql`
       insert into entitlements (payout_month, period_month, city_code, beneficiary_id, claim_id, type, category,
-        dependant_index, amount_fen, basis, due_date, facts_version, computed_fen, watch)
+        dependant_index, amount_fen, basis, due_date, facts_version, computed_fen, watch, bank_account_hash)
       select ${payoutMonth}::text, t.period_month, ${cityCode}::text, t.beneficiary_id, t.claim_id, t.type, t.category, t.dependant_index,
-        t.amount_fen, t.basis, ${dueDate}::timestamptz, b.facts_version, t.amount_fen, ${registerWatch(sql`t.type`)}
+        t.amount_fen, t.basis, ${dueDate}::timestamptz, b.facts_version, t.amount_fen, ${registerWatch(sql`t.type`)}, b.bank_account_hash
       from unnest(
         ${col((e) => e.periodMonth)}::text[], ${col((e) => e.beneficiaryId)}::bigint[], ${col((e) => e.claimId)}::bigint[],
         ${col((e): PayableType => e.type)}::text[], ${col((e) => e.category)}::text[],

@@ -39,6 +39,8 @@ export interface EntitlementTable {
   paid_at: ColumnType<Date | null, never, Date | null>;
   /** A supervision rule could hold it as the register stood at preparation (see the register_changes migration). */
   watch: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
+  /** The payee's account (hash) when the run was prepared; null: read it from the register when paying. */
+  bank_account_hash: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { authHeader } from '../../../../test/harness';
 import type { DisbursementDB } from '../db';
 import { insertBeneficiaries, type NewBeneficiary } from '../register/beneficiary.repository';
+import { hashIdentifier } from '../register/identity';
 import { OWN_BENEFITS } from '../supervision';
 import { startDisbursement, testBankAccount, testIdNumber, worker, type Answer, type Client } from '../test-support';
 
@@ -225,6 +226,7 @@ describe('supervision of every payout batch', () => {
     const cases: Record<string, NewBeneficiary> = {
       twinHere: worker(D, { idNumber: twin }),
       renamed: worker(D),
+      accountCorrected: worker(D),
       diesMidPreparation: worker(D),
       untouched: worker(D),
     };
@@ -251,6 +253,9 @@ describe('supervision of every payout batch', () => {
     await insertBeneficiaries(service.db, [worker(E, { idNumber: twin })]);
     await fundAndPrepare(E);
     await service.db.updateTable('beneficiaries').set({ name: '测试更正' }).where('id', '=', ids.renamed!).execute();
+    // An account corrected after the preparation: the payment goes to the new one, not the one the run stored.
+    const corrected = '6228480099990000111';
+    await service.db.updateTable('beneficiaries').set({ bank_account: corrected, bank_account_hash: hashIdentifier(corrected) }).where('id', '=', ids.accountCorrected!).execute();
 
     expect((await payAll(D, 100)).at(-1)).toMatchObject({ done: true });
     const holds = (await as('operator', 'GET', `/holds?month=${JUNE}&cityCode=${D}`)).body.holds as { beneficiaryId: string; rules: string[] }[];
@@ -261,9 +266,18 @@ describe('supervision of every payout batch', () => {
       select e.type from entitlements e join payments p on p.entitlement_id = e.id and p.status = 'paid'
       where e.beneficiary_id = ${ids.diesMidPreparation} and e.type = any(${[...OWN_BENEFITS]}::text[])`.execute(service.db);
     expect(paidOwn.rows).toEqual([]);
-    for (const name of ['renamed', 'untouched']) {
+    for (const name of ['renamed', 'accountCorrected', 'untouched']) {
       expect({ name, status: (await allowanceOf(ids[name]!)).status }).toEqual({ name, status: 'paid' });
     }
+    // Each payment records the account the register holds now (stored at preparation where unchanged).
+    const accounts = await sql<{ beneficiary_id: string; paid_to: string; registered: string; stored: string | null }>`
+      select p.beneficiary_id::text, p.bank_account_hash as paid_to, b.bank_account_hash as registered, e.bank_account_hash as stored
+      from payments p join beneficiaries b on b.id = p.beneficiary_id join entitlements e on e.id = p.entitlement_id
+      where p.city_code = ${D} and p.month = ${JUNE} and p.status = 'paid'`.execute(service.db);
+    expect(accounts.rows).toHaveLength(3);
+    for (const r of accounts.rows) expect(r.paid_to).toBe(r.registered);
+    expect(accounts.rows.find((r) => r.beneficiary_id === ids.accountCorrected)).toMatchObject({ paid_to: hashIdentifier(corrected), stored: expect.not.stringMatching(hashIdentifier(corrected)) });
+    expect(accounts.rows.find((r) => r.beneficiary_id === ids.untouched)?.stored).toBe(accounts.rows.find((r) => r.beneficiary_id === ids.untouched)?.registered);
     expect(holds.every((h) => h.beneficiaryId === ids.twinHere || h.beneficiaryId === ids.diesMidPreparation)).toBe(true);
     await reconciled(D);
   });

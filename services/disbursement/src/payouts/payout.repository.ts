@@ -80,8 +80,8 @@ export async function preparePayout(
       if (plan.carried.length > 0) {
         await trx
           .updateTable('entitlements')
-          // Arrears computed in an earlier month: watched, their screening decides afresh.
-          .set({ payout_month: month, status: 'pending', due_date: dueDate, watch: true, updated_at: sql`now()` })
+          // Arrears computed in an earlier month: watched, their screening decides afresh, their account is read when paid.
+          .set({ payout_month: month, status: 'pending', due_date: dueDate, watch: true, bank_account_hash: null, updated_at: sql`now()` })
           .where(sql<boolean>`id = any(${plan.carried.map((e) => e.id)}::bigint[])`)
           .execute();
       }
@@ -255,13 +255,23 @@ async function pay(
   if (summary.count === 0) return { paid: 0, failed: 0, paidFen: 0n, failedFen: 0n, ...base };
   const rejections = await bank.submit(trx, summary.ids);
 
-  // Where the money went, for the payment record. Up to a few thousand rows a primary-key probe
-  // per payment beats hashing the whole register (2,000: 29 ms vs 45 ms); above, the join wins
-  // (20,000: 306 ms vs 423 ms).
+  // Where the money went, for the payment record. A payout batch takes the account each
+  // entitlement stored when its run was prepared, unless the beneficiary changed since (numbered
+  // above the run's register_seq, see readBatch) or none was stored. Otherwise, up to a few
+  // thousand rows a primary-key probe per payment beats hashing the whole register (2,000: 29 ms
+  // vs 45 ms); above, the join wins (20,000: 306 ms vs 423 ms).
+  const probe = sql`(select b.bank_account_hash from beneficiaries b where b.id = m.beneficiary_id)`;
   const account =
-    summary.count <= 5_000
-      ? { value: sql`(select b.bank_account_hash from beneficiaries b where b.id = m.beneficiary_id)`, join: sql`` }
-      : { value: sql`b.bank_account_hash`, join: sql`join beneficiaries b on b.id = m.beneficiary_id` };
+    selection.kind === 'next' && selection.registerSeq !== null
+      ? {
+          value: sql`case when m.bank_account_hash is not null
+            and m.beneficiary_id not in (select id from beneficiaries where changed_seq > ${selection.registerSeq}::bigint)
+            then m.bank_account_hash else ${probe} end`,
+          join: sql``,
+        }
+      : summary.count <= 5_000
+        ? { value: probe, join: sql`` }
+        : { value: sql`b.bank_account_hash`, join: sql`join beneficiaries b on b.id = m.beneficiary_id` };
   // Update first, straight off the index range (no join for the planner to misjudge), and write
   // each payment from the updated row.
   const rejected = rejections.map((r) => r.entitlementId);
@@ -271,7 +281,7 @@ async function pay(
       set status = case when e.id = any(${rejected}::bigint[]) then 'failed' else 'paid' end,
         paid_at = case when e.id = any(${rejected}::bigint[]) then null else now() end, updated_at = now()
       where ${summary.target}
-      returning e.id, e.beneficiary_id, e.amount_fen, e.status
+      returning e.id, e.beneficiary_id, e.amount_fen, e.status, e.bank_account_hash
     ), written as (
       insert into payments (batch_id, entitlement_id, beneficiary_id, month, city_code, amount_fen, attempt, status, bank_account_hash, failure_reason)
       select ${batch.id}::bigint, m.id, m.beneficiary_id, ${batch.month}::text, ${batch.cityCode}::text, m.amount_fen, ${summary.attempt},
