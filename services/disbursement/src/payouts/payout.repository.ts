@@ -26,6 +26,9 @@ import { lockStandardsShared, readRules, type StandardsSource } from '../standar
 
 type Trx = Transaction<DisbursementDB>;
 
+/** Above every id (bigint's largest), to close a range on (city_code, payout_month, id). */
+const MAX_ID = '9223372036854775807';
+
 /**
  * Locks a city's run for the month. Every change to the status of the run's entitlements
  * (batches, re-payments, and fraud holds) takes this lock first, so they never interleave.
@@ -398,15 +401,20 @@ export async function payBatch(
  * come for it). With the count given, the last batch of a run probes nothing.
  */
 async function advance(trx: Trx, runId: string, month: string, cityCode: string, after: string, pending: number) {
-  const run = sql`city_code = ${cityCode} and payout_month = ${month}`;
+  // The run's rows past `after`, both bounds on the run's index as a whole: on id alone the
+  // planner walks the primary key through every later city's rows (Lanzhou's last batch: 7,600
+  // rows, 4 ms against 0.3).
+  const run = sql`city_code = ${cityCode} and payout_month = ${month}
+    and (city_code, payout_month, id) > (${cityCode}::text, ${month}::text, ${after}::bigint)
+    and (city_code, payout_month, id) <= (${cityCode}::text, ${month}::text, ${MAX_ID}::bigint)`;
   const result = await sql<{ ahead: boolean; behind: boolean; held: number }>`
     with probe as materialized (
       select case when ${pending}::int > 0
-        then exists (select 1 from entitlements where ${run} and status = 'pending' and id > ${after}::bigint order by id limit 1)
+        then exists (select 1 from entitlements where ${run} and status = 'pending' order by id limit 1)
         else false end as ahead
     ), rest as materialized (
       select ahead, ${pending}::int > 0 and not ahead as behind,
-        case when ahead then 0 else (select count(*)::int from entitlements where ${run} and status = 'held' and id > ${after}::bigint) end as held
+        case when ahead then 0 else (select count(*)::int from entitlements where ${run} and status = 'held') end as held
       from probe
     ), moved as (
       update payout_runs set cursor_id = case when rest.behind then 0 else ${after}::bigint + 1 end,
