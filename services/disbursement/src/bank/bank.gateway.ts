@@ -36,10 +36,15 @@ export const ACCOUNT_INVALID = 'account number does not exist or does not match 
 export function simulatedBank(): BankGateway {
   return {
     async submit(db, batch) {
-      // From the few invalid accounts to their entitlements, not from the whole batch.
+      // From the few invalid accounts to their entitlements, not from the whole batch; with none,
+      // nothing more is asked. Two statements, so the statistics cannot turn it round: on a
+      // just-prepared run they may still count its entitlements as none, and the planner then
+      // walked the batch to probe the register for each (Lanzhou: 7 ms, against 0.1).
+      const invalid = await sql<{ id: string }>`select id from beneficiaries where bank_status = 'invalid'`.execute(db);
+      if (invalid.rows.length === 0) return [];
       const rejected = await sql<{ id: string }>`
-        select e.id from beneficiaries b join entitlements e on e.beneficiary_id = b.id
-        where b.bank_status = 'invalid' and e.id in (${batch})`.execute(db);
+        select e.id from entitlements e
+        where e.beneficiary_id = any(${invalid.rows.map((r) => r.id)}::bigint[]) and e.id in (${batch})`.execute(db);
       return rejected.rows.map((r) => ({ entitlementId: r.id, reason: ACCOUNT_INVALID }));
     },
     async verifyAccount({ bankAccount }) {
