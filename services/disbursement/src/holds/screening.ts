@@ -205,9 +205,10 @@ const provinceDay = (instant: string): string => new Date(Date.parse(instant) + 
  * claim, or a hospital's billed settlement. Nothing (0) when the standards no longer give it,
  * e.g. the case was suspended after the run was prepared, or cannot be computed.
  */
-export function standardAllowance(r: BatchRow, rules: BenefitRules, monthlyCache: Map<string, Entitlement[]>): bigint {
+export function standardAllowance(r: BatchRow, rules: BenefitRules | null, monthlyCache: Map<string, Entitlement[]>): bigint {
   // Inputs unchanged since it was computed with the same standards: the standard is its amount.
   if (!r.recompute) return BigInt(r.amount_fen);
+  if (!rules) throw new Error(`entitlement ${r.id} needs its standard recomputed, and no standards were read`);
   if (r.type === 'medical_settlement') return BigInt(r.billed_fen ?? '0');
   try {
     let lines: Entitlement[];
@@ -228,9 +229,10 @@ export function standardAllowance(r: BatchRow, rules: BenefitRules, monthlyCache
 /**
  * Runs the supervision rules over the suspects of a batch read by `readBatch` (the rest of the
  * batch cannot trip a rule). Entitlements a reviewer already released (`released`) are paid as
- * they are: the same rule would only hold them again.
+ * they are: the same rule would only hold them again. `rules` (the standards) may be null when no
+ * suspect needs its amount recomputed.
  */
-export function screen(rows: readonly BatchRow[], month: string, cityCode: string, rules: BenefitRules, released: ReadonlySet<string>): Map<string, Hold[]> {
+export function screen(rows: readonly BatchRow[], month: string, cityCode: string, rules: BenefitRules | null, released: ReadonlySet<string>): Map<string, Hold[]> {
   const paidElsewhere = new Map<string, readonly string[]>();
   const accountHolders = new Map<string, ReadonlySet<string>>();
   const monthlyCache = new Map<string, Entitlement[]>();

@@ -207,7 +207,8 @@ async function summarise(trx: Trx, batch: { id: string; month: string; cityCode:
   let audit: NewAuditEvent[] = [];
   if (read.suspects.length > 0) {
     const released = await releasedInRun(trx, batch.month, batch.cityCode);
-    const rules = await readRules(trx);
+    // The standards are read (and validated) only for a suspect whose amount must be recomputed.
+    const rules = read.suspects.some((r) => r.recompute) ? await readRules(trx) : null;
     const holds = screen(read.suspects, batch.month, batch.cityCode, rules, released);
     ({ held, audit } = await holdPayments(trx, batch, read.suspects, holds));
   }
