@@ -1,4 +1,4 @@
-import { cityWorkflowId, SearchAttributes } from '@fund/shared';
+import { CITY_CODES, cityWorkflowId, cycleWorkflowId, SearchAttributes } from '@fund/shared';
 import { approveEverything, expectBalancedMonth, waitFor } from './drive';
 import { readmeQuery } from './readme-queries';
 import { startTestStack, type TestStack } from './stack';
@@ -6,6 +6,7 @@ import { startTestStack, type TestStack } from './stack';
 // Months used by this file only.
 const KILL_MONTH = '2027-05';
 const OUTAGE_MONTH = '2027-06';
+const PROVINCE_DOWN_MONTH = '2028-04';
 const LANZHOU = '620100';
 
 async function paidTwice(stack: TestStack): Promise<unknown[]> {
@@ -124,4 +125,40 @@ describe('the disbursement service down during allocation', () => {
     );
     expect(allocationEntries).toEqual([]);
   }, 300_000);
+});
+
+describe("the province's payout task unable to reach the disbursement service on the payout day", () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    // Day 12 begins 16.5 s after the start at 1.5 s a day: every city is prepared well before.
+    stack = await startTestStack({ beneficiaries: 280, batchSize: 7, dayMs: 1_500, payoutDay: 12, disbursementProxy: true });
+  });
+  afterAll(() => stack.stop());
+
+  it('gives up within its grace, tells every city, and each city pays itself exactly once', async () => {
+    stack.proxy!.block(/^\/payouts\/[^/]+\/province/);
+    expect((await stack.api('POST', '/cycles', 'provincial_agency', { month: PROVINCE_DOWN_MONTH })).status).toBe(201);
+    await approveEverything(stack, PROVINCE_DOWN_MONTH);
+    const view = await waitFor(stack, PROVINCE_DOWN_MONTH, (v) => v.status === 'closed', 120_000);
+    await expectBalancedMonth(stack, view);
+    expect(await paidTwice(stack)).toEqual([]);
+    expect(stack.proxy!.dropped).toBeGreaterThan(0);
+
+    // The province's task failed (it never reached the service); every city heard so and paid itself.
+    const province = (await stack.client.workflow.getHandle(cycleWorkflowId(PROVINCE_DOWN_MONTH)).fetchHistory()).events ?? [];
+    expect(province.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'payProvince')).toBe(true);
+    const scheduled = province.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'payProvince')!;
+    const ended = (id: unknown) => Number(id) === Number(scheduled.eventId);
+    expect(province.some((e) => ended(e.activityTaskCompletedEventAttributes?.scheduledEventId))).toBe(false);
+    expect(province.some((e) => ended(e.activityTaskTimedOutEventAttributes?.scheduledEventId) || ended(e.activityTaskFailedEventAttributes?.scheduledEventId))).toBe(true);
+    for (const city of CITY_CODES) {
+      const events = (await stack.client.workflow.getHandle(cityWorkflowId(PROVINCE_DOWN_MONTH, city)).fetchHistory()).events ?? [];
+      expect(events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'payCity')).toBe(true);
+    }
+    const [unpaid] = await stack.sql<{ n: string }>(
+      `select count(*)::text as n from disbursement.entitlements where payout_month = $1 and status = 'pending'`,
+      [PROVINCE_DOWN_MONTH],
+    );
+    expect(unpaid!.n).toBe('0');
+  }, 200_000);
 });
