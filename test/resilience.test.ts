@@ -6,7 +6,7 @@ import { startTestStack, type TestStack } from './stack';
 // Months used by this file only.
 const KILL_MONTH = '2027-05';
 const OUTAGE_MONTH = '2027-06';
-const PROVINCE_DOWN_MONTH = '2028-04';
+const PROVINCE_DOWN_MONTH = '2026-10';
 const LANZHOU = '620100';
 
 async function paidTwice(stack: TestStack): Promise<unknown[]> {
@@ -135,6 +135,7 @@ describe("the province's payout task unable to reach the disbursement service on
   });
   afterAll(() => stack.stop());
 
+  // The province's task retries for its grace (MIN_PROVINCIAL_PAYOUT_GRACE_MS at 1.5 s days), then gives up.
   it('gives up within its grace, tells every city, and each city pays itself exactly once', async () => {
     stack.proxy!.block(/^\/payouts\/[^/]+\/province/);
     expect((await stack.api('POST', '/cycles', 'provincial_agency', { month: PROVINCE_DOWN_MONTH })).status).toBe(201);

@@ -1,4 +1,4 @@
-import { computeDeadlines, LATEST_PAYOUT_DAY, payoutDayStart } from './deadlines';
+import { computeDeadlines, LATEST_PAYOUT_DAY, MIN_PROVINCIAL_PAYOUT_GRACE_MS, payoutDayStart, payoutWarningLeadMs, provincialPayoutGraceMs } from './deadlines';
 
 describe('the payout day', () => {
   it('begins at the start of its day in the province (UTC+8) on the calendar clock', () => {
@@ -14,5 +14,13 @@ describe('the payout day', () => {
     const deadlines = computeDeadlines('2026-11', start, clock);
     expect(payoutDayStart('2026-11', start, clock, 19)).toBe(deadlines.allocation);
     expect(Date.parse(payoutDayStart('2026-11', start, clock, LATEST_PAYOUT_DAY))).toBeLessThan(Date.parse(deadlines.payout));
+  });
+
+  it('gives the province half a day of the clock to pay before a city pays itself, never less than the floor', () => {
+    expect(provincialPayoutGraceMs({ kind: 'calendar' })).toBe(12 * 3_600_000);
+    // On the latest payout day a calendar city still pays itself before its early warning.
+    expect(provincialPayoutGraceMs({ kind: 'calendar' })).toBeLessThan(payoutWarningLeadMs({ kind: 'calendar' }));
+    expect(provincialPayoutGraceMs({ kind: 'compressed', dayMs: 60_000 })).toBe(30_000);
+    expect(provincialPayoutGraceMs({ kind: 'compressed', dayMs: 1_500 })).toBe(MIN_PROVINCIAL_PAYOUT_GRACE_MS);
   });
 });

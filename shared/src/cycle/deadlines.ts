@@ -58,13 +58,16 @@ export function payoutWarningLeadMs(clock: CycleClock, days: number = DEFAULT_PA
   return Math.round(days * (clock.kind === 'calendar' ? 86_400_000 : clock.dayMs));
 }
 
+/** The shortest wait for the province's payout: a compressed clock's half day can be shorter than its signals take under load. */
+export const MIN_PROVINCIAL_PAYOUT_GRACE_MS = 10_000;
+
 /**
  * How long past the start of the payout day a city waits for the province's payout before it pays
- * itself: half a day of the clock, so even on the latest payout day it has paid before its early
- * warning would fire.
+ * itself: half a day of the clock (so even on the latest payout day a calendar month's city has
+ * paid before its early warning would fire), at least MIN_PROVINCIAL_PAYOUT_GRACE_MS.
  */
 export function provincialPayoutGraceMs(clock: CycleClock): number {
-  return Math.round((clock.kind === 'calendar' ? 86_400_000 : clock.dayMs) / 2);
+  return Math.max(MIN_PROVINCIAL_PAYOUT_GRACE_MS, Math.round((clock.kind === 'calendar' ? 86_400_000 : clock.dayMs) / 2));
 }
 
 /**

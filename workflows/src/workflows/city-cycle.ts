@@ -384,7 +384,8 @@ export async function cityCycle(input: CityCycleInput): Promise<CityReconciliati
   const allocation = await withDeadline('allocation', acts.allocate({ month, cityCode, amountFen: approvedFen }));
   status.allocatedFen = allocation.amountFen;
 
-  // 6. Payout in batches inside one heartbeating activity: history does not grow with the register.
+  // 6. Payout in batches, by the province's task or one heartbeating activity of the city's own:
+  // either way history does not grow with the register.
   enter('payout', 'disbursement');
   await acts.preparePayout({ month, cityCode, approvedLines, dueDate: deadlines.payout });
   // The province pays together on its payout day: in one provincial task, whose word the city
