@@ -403,6 +403,7 @@ export async function cityCycle(input: CityCycleInput): Promise<CityReconciliati
   }
   // Paid by the province, or else by the city itself (each batch's key is the same either way).
   const word = provincial as ProvincialCityPayout | null;
+  if (word?.outcome === 'failed') log.warn("the province's payout did not pay this city; it pays itself", { month, cityCode, error: word.error });
   status.payout =
     word?.outcome === 'paid' ? word.progress : await withDeadline('payout', acts.payCity({ month, cityCode, batchSize: settings.payoutBatchSize }));
   if (status.payout.failed > 0 && patched(RETURNED_PAYEES_PATCH)) await listReturned();
