@@ -18,6 +18,7 @@ import { accounts, type DisbursementDB, type Db } from '../db';
 import { chooseDeferrals } from '../entitlements/deferral';
 import { insertEntitlements, planMonth, runEntitlements } from '../entitlements/entitlement.repository';
 import { ENTITLEMENT_STATUSES } from '../entitlements/entitlement.table';
+import { MAX_ENTITLEMENT_ID, runIdRange } from '../entitlements/run-range';
 import { appendAuditEvents, type NewAuditEvent } from '../audit/audit.repository';
 import { holdPayments, releasedInRun } from '../holds/holding';
 import { readBatch, screen } from '../holds/screening';
@@ -25,9 +26,6 @@ import { findAllocation } from '../pool/pool.repository';
 import { lockStandardsShared, readRules, type StandardsSource } from '../standards/standards.repository';
 
 type Trx = Transaction<DisbursementDB>;
-
-/** Above every id (bigint's largest), to close a range on (city_code, payout_month, id). */
-const MAX_ID = '9223372036854775807';
 
 /**
  * Locks a city's run for the month. Every change to the status of the run's entitlements
@@ -402,20 +400,17 @@ export async function payBatch(
  * come for it). With the count given, the last batch of a run probes nothing.
  */
 async function advance(trx: Trx, runId: string, month: string, cityCode: string, after: string, pending: number) {
-  // The run's rows past `after`, both bounds on the run's index as a whole: on id alone the
-  // planner walks the primary key through every later city's rows (Lanzhou's last batch: 7,600
-  // rows, 4 ms against 0.3).
-  const run = sql`city_code = ${cityCode} and payout_month = ${month}
-    and (city_code, payout_month, id) > (${cityCode}::text, ${month}::text, ${after}::bigint)
-    and (city_code, payout_month, id) <= (${cityCode}::text, ${month}::text, ${MAX_ID}::bigint)`;
+  // The run's rows past `after` (Lanzhou's last batch: the held count walked 7,600 rows of later
+  // cities, 4 ms, bounded on id alone; 0.3 ms on the run's index).
+  const run = runIdRange(cityCode, month, sql`${after}::bigint + 1`, MAX_ENTITLEMENT_ID);
   const result = await sql<{ ahead: boolean; behind: boolean; held: number }>`
     with probe as materialized (
       select case when ${pending}::int > 0
-        then exists (select 1 from entitlements where ${run} and status = 'pending' order by id limit 1)
+        then exists (select 1 from entitlements e where ${run} and e.status = 'pending' order by e.id limit 1)
         else false end as ahead
     ), rest as materialized (
       select ahead, ${pending}::int > 0 and not ahead as behind,
-        case when ahead then 0 else (select count(*)::int from entitlements where ${run} and status = 'held') end as held
+        case when ahead then 0 else (select count(*)::int from entitlements e where ${run} and e.status = 'held') end as held
       from probe
     ), moved as (
       update payout_runs set cursor_id = case when rest.behind then 0 else ${after}::bigint + 1 end,

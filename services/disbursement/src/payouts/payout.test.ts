@@ -434,6 +434,7 @@ describe('monthly payout', () => {
     expect(again.body.replayed).toBe(true);
     expect(outcome(conflicted!)).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/batch 0 .* already paid under another key/) });
     expect((await api.get(`/payouts/${JUNE}/${conflicted}`)).body.paid).toBe(paidBefore);
+    await reconciled(conflicted!, JUNE);
     expect(outcome(unprepared!)).toEqual({ cityCode: unprepared, outcome: 'not_prepared' });
 
     // The day repeated (a retried activity): the same outcomes, nothing paid twice.
