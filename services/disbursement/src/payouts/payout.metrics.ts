@@ -38,7 +38,9 @@ export function paymentMetrics(registry: client.Registry): PaymentMetrics {
     amount.inc({ kind, outcome: 'failed', city_code: cityCode }, Number(s.failedFen));
   };
   return {
-    record,
+    recordBatch(cityCode, batch) {
+      if (!batch.replayed) record('payout', cityCode, batch);
+    },
     async recordRepay(db, month, cityCode, idempotencyKey, result) {
       // Through the partial index on failed payments: only this city's returned ones are read.
       const { rows } = await sql<{ failed: number; failedFen: string }>`

@@ -47,7 +47,7 @@ export function payoutRoutes(
   router.post('/payouts/:month/:cityCode/batches', access(['system']), async (req, res) => {
     const { month, cityCode: city } = parse(monthCityParams, req.params, 'params');
     const result = await payBatch(db, bank, month, city, parse(payBatchSchema, req.body));
-    if (!result.replayed) metrics?.record('payout', city, result);
+    metrics?.recordBatch(city, result);
     res.status(result.replayed ? 200 : 201).json(result);
   });
   router.post('/payouts/:month/:cityCode/repay', access(['system']), async (req, res) => {

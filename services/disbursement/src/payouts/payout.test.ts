@@ -25,6 +25,12 @@ function facts(b: NewBeneficiary): CaseFacts {
 }
 const sumFen = (xs: { amountFen: bigint }[]) => xs.reduce((s, x) => s + x.amountFen, 0n);
 
+/** `fund_payments_total` of a city's payout batches with `outcome`, read off the service's /metrics text (0 if absent). */
+function paymentsCounted(metrics: string, city: string, outcome: 'paid' | 'failed'): number {
+  const line = metrics.split('\n').find((l) => l.startsWith('fund_payments_total{') && l.includes(`kind="payout"`) && l.includes(`outcome="${outcome}"`) && l.includes(`city_code="${city}"`));
+  return line === undefined ? 0 : Number(line.split(' ').at(-1));
+}
+
 describe('monthly payout', () => {
   let service: RunningService<DisbursementDB>;
   let api: Client;
@@ -443,6 +449,16 @@ describe('monthly payout', () => {
     const repeated = await api.post(`/payouts/${JUNE}/province`, request);
     expect(repeated.body).toEqual(day.body);
     expect(await count()).toBe(payments);
+    // Each payment counted once in the metrics, whoever paid its batch and however often it was replayed.
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    for (const city of [own!, province!, conflicted!]) {
+      const stored = (await sql<{ paid: number; failed: number }>`
+        select count(*) filter (where status = 'paid')::int as paid, count(*) filter (where status = 'failed')::int as failed
+        from payments where month = ${JUNE} and city_code = ${city}`.execute(service.db)).rows[0]!;
+      expect(stored.paid).toBeGreaterThan(0);
+      expect(paymentsCounted(metrics, city, 'paid')).toBe(stored.paid);
+      expect(paymentsCounted(metrics, city, 'failed')).toBe(stored.failed);
+    }
 
     const bad = await api.post(`/payouts/2025-13/province`, { batchSize: 0, cities: [{ cityCode: own, batchKeyPrefix: 'k' }, { cityCode: own, batchKeyPrefix: prefix(own!) }] });
     expect(bad.status).toBe(400);

@@ -35,7 +35,7 @@ export async function payProvince(
     try {
       for (let batchNo = 0; ; batchNo++) {
         const result = await payBatch(db, bank, month, cityCode, { batchNo, batchSize: input.batchSize, idempotencyKey: `${prefix}${batchNo}` });
-        if (!result.replayed) options.metrics?.record('payout', cityCode, result);
+        options.metrics?.recordBatch(cityCode, result);
         if (!result.done) continue;
         // A replayed batch carries the progress of its first run: a hold released since would be missing.
         const progress = !result.replayed && result.progress ? result.progress : await payoutProgress(db, month, cityCode);
