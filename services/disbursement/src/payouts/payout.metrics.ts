@@ -4,7 +4,8 @@ import type { Db } from '../db';
 
 /** Payments settled by the bank, counted once each when their batch commits (a replayed batch counts nothing). */
 export interface PaymentMetrics {
-  record(kind: 'payout' | 'repay', cityCode: string, settled: Settled): void;
+  /** Counts a payout batch's payments; a replayed batch was counted when it committed. */
+  recordBatch(cityCode: string, batch: Settled & { replayed: boolean }): void;
   /** Counts a committed re-payment: its answer gives the paid side, its stored payments the returned one. */
   recordRepay(db: Db, month: string, cityCode: string, idempotencyKey: string, result: { repaid: number; repaidFen: string }): Promise<void>;
 }
