@@ -29,15 +29,15 @@ export function payoutRoutes(
   bank: BankGateway,
   standards: StandardsSource,
   access: Guard,
-  options: { metrics?: PaymentMetrics; provincialConcurrency?: number } = {},
+  options: { metrics?: PaymentMetrics; provincialConcurrency: number },
 ): Router {
-  const { metrics } = options;
+  const { metrics, provincialConcurrency } = options;
   const router = Router();
   // The province's payout day: every prepared city of the month, in one request.
   router.post('/payouts/:month/province', access(['system']), async (req, res) => {
     const { month } = parse(monthParams, req.params, 'params');
     const body = parse(payProvinceSchema, req.body);
-    res.json(await payProvince(db, bank, month, body, { concurrency: options.provincialConcurrency ?? 3, metrics }));
+    res.json(await payProvince(db, bank, month, body, { concurrency: provincialConcurrency, metrics }));
   });
   router.post('/payouts/:month/:cityCode/prepare', access(['system']), async (req, res) => {
     const { month, cityCode: city } = parse(monthCityParams, req.params, 'params');
