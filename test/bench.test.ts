@@ -45,7 +45,14 @@ describe('npm run bench:payout', () => {
     }
     expect(figures.payout_s).toBeGreaterThan(0);
     expect(figures.payouts_per_s).toBeCloseTo(payments / figures.payout_s!, -1);
-    expect(figures.copy_rows_per_s).toBeGreaterThan(0);
+    // The baseline is the median of five COPYs of as many rows as the payout paid.
+    const copy = /COPY FROM STDIN of (\d+) payment rows, (\d+) times: ([\d, ]+) rows\/s; median (\d+)/.exec(run.stderr);
+    expect(copy).not.toBeNull();
+    const rates = copy![3]!.split(', ').map(Number).sort((a, b) => a - b);
+    expect({ rows: Number(copy![1]), times: Number(copy![2]), measured: rates.length }).toEqual({ rows: payments, times: 5, measured: 5 });
+    expect(rates[0]).toBeGreaterThan(0);
+    expect(figures.copy_rows_per_s).toBe(rates[2]);
+    expect(Number(copy![4])).toBe(rates[2]);
     expect(figures.ratio_to_copy).toBeCloseTo(figures.payouts_per_s! / figures.copy_rows_per_s!, 2);
     // One city's whole month, payout included, in a bounded history.
     expect(figures.history_events_per_city).toBeGreaterThan(50);

@@ -103,21 +103,22 @@ function copyFromStdin(client: PgClient, statement: string, chunks: readonly Buf
   });
 }
 
+/** How many COPYs the baseline is the median of: one COPY of 26,800 rows lasts 0.1-0.2 s, and one alone varies by a fifth or more within a run. */
+const COPY_REPEATS = 5;
+
 /**
- * The raw COPY rate of `rows` payment rows on this machine: one COPY FROM STDIN on one connection
- * into a logged table of exactly the payments table's shape (LIKE disbursement.payments INCLUDING
- * ALL: columns, defaults, checks and indexes), rows shaped like the payout's (paid, one per
- * entitlement, 64-hex account hash). The text is built before the clock starts.
+ * The raw COPY rate of `rows` payment rows on this machine: the median of `COPY_REPEATS` COPY FROM
+ * STDIN on one connection, each into a fresh logged table of exactly the payments table's shape
+ * (LIKE disbursement.payments INCLUDING ALL: columns, defaults, checks and indexes) after a
+ * checkpoint, rows shaped like the payout's (paid, one per entitlement, 64-hex account hash). The
+ * text is built before the clock starts. Returns every rate, in the order measured.
  */
-async function copyRate(adminUrl: string, rows: number, month: string): Promise<number> {
+async function copyRates(adminUrl: string, rows: number, month: string): Promise<number[]> {
   const url = new URL(adminUrl);
   url.pathname = `/${DATABASE}`;
   const client = new PgClient({ connectionString: url.toString() });
   await client.connect();
   try {
-    await client.query('create schema if not exists bench_copy');
-    await client.query('drop table if exists bench_copy.payments');
-    await client.query('create table bench_copy.payments (like disbursement.payments including all)');
     const chunks: Buffer[] = [];
     let lines: string[] = [];
     for (let i = 1; i <= rows; i++) {
@@ -129,21 +130,35 @@ async function copyRate(adminUrl: string, rows: number, month: string): Promise<
       }
     }
     if (lines.length > 0) chunks.push(Buffer.from(lines.join('')));
-    await client.query('checkpoint');
-    const started = process.hrtime.bigint();
-    await copyFromStdin(
-      client,
-      'copy bench_copy.payments (batch_id, entitlement_id, beneficiary_id, month, city_code, amount_fen, attempt, status, bank_account_hash, failure_reason) from stdin',
-      chunks,
-    );
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const [{ n }] = (await client.query<{ n: string }>('select count(*)::text as n from bench_copy.payments')).rows as [{ n: string }];
-    if (Number(n) !== rows) throw new Error(`COPY wrote ${n} rows, expected ${rows}`);
+    const rates: number[] = [];
+    for (let k = 0; k < COPY_REPEATS; k++) {
+      await client.query('drop schema if exists bench_copy cascade');
+      await client.query('create schema bench_copy');
+      await client.query('create table bench_copy.payments (like disbursement.payments including all)');
+      await client.query('checkpoint');
+      const started = process.hrtime.bigint();
+      await copyFromStdin(
+        client,
+        'copy bench_copy.payments (batch_id, entitlement_id, beneficiary_id, month, city_code, amount_fen, attempt, status, bank_account_hash, failure_reason) from stdin',
+        chunks,
+      );
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const [{ n }] = (await client.query<{ n: string }>('select count(*)::text as n from bench_copy.payments')).rows as [{ n: string }];
+      if (Number(n) !== rows) throw new Error(`COPY wrote ${n} rows, expected ${rows}`);
+      rates.push(rows / seconds);
+    }
     await client.query('drop schema bench_copy cascade');
-    return rows / seconds;
+    return rates;
   } finally {
     await client.end();
   }
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** The length of the union of time intervals. */
@@ -385,8 +400,9 @@ export async function runBench(args: string[]): Promise<number> {
     log(`per city, seconds from the payout day: ${stages.map((t, i) => `${CITY_CODES[i]} ${span(t, 'allocate')} ${span(t, 'preparePayout')} ${span(t, 'payout')}`).join('; ')}`);
     log(`history events per city: min ${Math.min(...lengths)}, max ${Math.max(...lengths)}`);
 
-    const copyRowsPerSecond = await copyRate(postgres.url, payments, month);
-    log(`COPY FROM STDIN of ${payments} payment rows: ${Math.round(copyRowsPerSecond)} rows/s`);
+    const copies = await copyRates(postgres.url, payments, month);
+    const copyRowsPerSecond = median(copies);
+    log(`COPY FROM STDIN of ${payments} payment rows, ${copies.length} times: ${copies.map(Math.round).join(', ')} rows/s; median ${Math.round(copyRowsPerSecond)}`);
     const payoutsPerSecond = payments / payoutSeconds;
     const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
     process.stdout.write(
