@@ -103,15 +103,18 @@ function copyFromStdin(client: PgClient, statement: string, chunks: readonly Buf
   });
 }
 
-/** How many COPYs the baseline is the median of: one COPY of 26,800 rows lasts 0.1-0.2 s, and one alone varies by a fifth or more within a run. */
+/**
+ * How many COPYs the baseline is the median of: one COPY of the 100,000 register's 26,800 payment
+ * rows lasts 0.1-0.2 s, and one alone varies by a fifth or more within a run.
+ */
 const COPY_REPEATS = 5;
 
 /**
- * The raw COPY rate of `rows` payment rows on this machine: the median of `COPY_REPEATS` COPY FROM
- * STDIN on one connection, each into a fresh logged table of exactly the payments table's shape
- * (LIKE disbursement.payments INCLUDING ALL: columns, defaults, checks and indexes) after a
- * checkpoint, rows shaped like the payout's (paid, one per entitlement, 64-hex account hash). The
- * text is built before the clock starts. Returns every rate, in the order measured.
+ * The raw COPY rates of `rows` payment rows on this machine, `COPY_REPEATS` of them in the order
+ * measured (the baseline is their median): each one COPY FROM STDIN on one connection into a fresh
+ * logged table of exactly the payments table's shape (LIKE disbursement.payments INCLUDING ALL:
+ * columns, defaults, checks and indexes) after a checkpoint, rows shaped like the payout's (paid,
+ * one per entitlement, 64-hex account hash). The text is built before the clock starts.
  */
 async function copyRates(adminUrl: string, rows: number, month: string): Promise<number[]> {
   const url = new URL(adminUrl);
