@@ -15,6 +15,7 @@ export const ErrorCode = {
   BudgetExceeded: 'BUDGET_EXCEEDED',
   InvalidDecision: 'INVALID_DECISION',
   NothingToTransfer: 'NOTHING_TO_TRANSFER',
+  MonthHasRecords: 'MONTH_HAS_RECORDS',
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;
@@ -42,4 +43,5 @@ export const NON_RETRYABLE_CODES: ReadonlySet<string> = new Set<string>([
   ErrorCode.BudgetExceeded,
   ErrorCode.InvalidDecision,
   ErrorCode.NothingToTransfer,
+  ErrorCode.MonthHasRecords,
 ]);

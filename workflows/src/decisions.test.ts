@@ -1,5 +1,12 @@
 import type { Actor, CityStatus, PlanLine } from '@fund/shared';
-import { validateFinanceDecision, validateHrssDecision, validatePlanSubmission, validateRepay } from './workflows/decisions';
+import {
+  validateCloseCity,
+  validateFinanceDecision,
+  validateHrssDecision,
+  validatePlanSubmission,
+  validateRepay,
+  validateRetryStep,
+} from './workflows/decisions';
 
 // The validators alone: what each refuses and with which words. The HTTP and Temporal paths are in test/reviewers.test.ts.
 
@@ -40,6 +47,9 @@ function status(stage: CityStatus['stage'], plan: Partial<NonNullable<CityStatus
     decisions: [],
     reconciliation: null,
     lastError: null,
+    failure: null,
+    operatorDecisions: [],
+    closure: null,
     ...extra,
   };
 }
@@ -111,5 +121,28 @@ describe('decision validators', () => {
     expect(refusal(() => validateFinanceDecision(approved, false, { actor: finance, planVersion: 1, decision: 'cut', reason: 'medical over plan', lines: lowered }))).toBe(
       'accepted',
     );
+  });
+});
+
+describe('operator decisions on a step that failed for good', () => {
+  const operator: Actor = { userId: 'op-1', role: 'operator' };
+  const failed = (extra: Partial<CityStatus> = {}) =>
+    status('allocation', null, {
+      waitingFor: 'operator',
+      failure: { stage: 'allocation', step: 'allocate', error: 'CONFLICT: refused', at: '2027-10-18T00:00:00.000Z', attempt: 1 },
+      ...extra,
+    });
+
+  it('lets an operator retry or close (with a reason) while the city waits for one', () => {
+    expect(() => validateRetryStep(failed(), false, { actor: operator })).not.toThrow();
+    expect(() => validateCloseCity(failed(), false, { actor: operator, reason: 'records from a lost Temporal store' })).not.toThrow();
+  });
+
+  it('refuses any other role, a close without a reason, a city that waits for no operator, and a decision in flight', () => {
+    expect(refusal(() => validateRetryStep(failed(), false, { actor: finance }))).toMatch(/only an operator may do this \(caller is finance_reviewer\)/);
+    expect(refusal(() => validateCloseCity(failed(), false, { actor: { userId: 'a', role: 'provincial_agency' }, reason: 'x' }))).toMatch(/only an operator/);
+    expect(refusal(() => validateCloseCity(failed(), false, { actor: operator, reason: '  ' }))).toMatch(/a reason is required to close a city/);
+    expect(refusal(() => validateRetryStep(status('allocation'), false, { actor: operator }))).toMatch(/nothing waits for an operator/);
+    expect(refusal(() => validateRetryStep(failed(), true, { actor: operator }))).toMatch(/another decision on this city is being recorded/);
   });
 });

@@ -4,6 +4,7 @@ import { monthString } from '../month';
 import { nonNegativeFenString } from '../money';
 import type { Deadlines } from './deadlines';
 import type { RepayResult } from '../api/disbursement';
+import type { CityClosure, CityOutcome, OperatorDecision, StepFailure } from './operator';
 
 /** Stages of one city's month, in order. */
 export const STAGES = [
@@ -27,6 +28,7 @@ export type WaitingFor =
   | 'budget'
   | 'disbursement'
   | 'payout_day'
+  | 'operator'
   | 'nobody';
 
 /** The roles people hold; every human step of the cycle names one of these. */
@@ -75,24 +77,20 @@ export const cycleSettingsSchema = z.object({
   heartbeatTimeoutMs: z.number().int().min(500).default(30_000),
   /**
    * How long before the payout deadline a city whose payout is not complete raises the early
-   * warning `payout_at_risk`. Optional so inputs of running cycles stay valid; the workflow uses
-   * DEFAULT_PAYOUT_WARNING_LEAD_DAYS calendar days when absent.
+   * warning `payout_at_risk`; DEFAULT_PAYOUT_WARNING_LEAD_DAYS calendar days when absent.
    */
   payoutWarningLeadMs: z.number().int().min(0).optional(),
   /**
    * The province's payout day (ISO-8601 instant it begins): a city whose payout is prepared
-   * earlier waits for it, so the whole province is paid together; one prepared later pays at
-   * once. Absent: each city pays as soon as its payout is prepared (and in cycles started before
-   * payout days existed, whose histories therefore replay unchanged).
+   * earlier waits for it, and the province pays every such city in one task; one prepared later
+   * pays at once. Absent: each city pays as soon as its payout is prepared.
    */
   payoutDay: z.iso.datetime().optional(),
-  /**
-   * Set with payoutDay: the province pays every city prepared by then in one task on its payout
-   * day, and a city waits this long past the day's start for the province's word before paying
-   * itself. Absent: each city pays on its own timer (and cycles started before the province
-   * paid, whose histories therefore replay unchanged).
-   */
+  /** Set with payoutDay: how long past the day's start a city waits for the province's word before paying itself. */
   provincialPayoutGraceMs: z.number().int().min(0).optional(),
+}).refine((s) => (s.payoutDay === undefined) === (s.provincialPayoutGraceMs === undefined), {
+  message: 'payoutDay and provincialPayoutGraceMs are set together',
+  path: ['provincialPayoutGraceMs'],
 });
 export type CycleSettings = z.infer<typeof cycleSettingsSchema>;
 
@@ -234,6 +232,8 @@ export interface CityReconciliation extends CityCloseDetails {
   unspentFen: string;
   checks: ReconciliationCheck[];
   balanced: boolean;
+  /** Set when an operator closed the city's month at a failed step. */
+  closure?: CityClosure;
 }
 
 /** The province's month closed and reconciled. */
@@ -241,10 +241,14 @@ export interface ProvinceReconciliation {
   month: string;
   closedAt: string;
   cities: CityReconciliation[];
-  totals: Omit<CityReconciliation, 'cityCode' | 'checks' | 'balanced' | keyof CityCloseDetails>;
+  totals: Omit<CityReconciliation, 'cityCode' | 'checks' | 'balanced' | 'closure' | keyof CityCloseDetails>;
   pool: { receivedFen: string; allocatedFen: string; balanceFen: string };
   checks: ReconciliationCheck[];
   balanced: boolean;
+  /** Every city's outcome: closed, closed by an operator at a failed step, or failed (absent in reports stored before). */
+  outcomes?: CityOutcome[];
+  /** Every city closed its month normally (absent in reports stored before). */
+  complete?: boolean;
 }
 
 /** What a city's Query answers. */
@@ -269,6 +273,12 @@ export interface CityStatus {
   payoutAtRisk?: boolean;
   /** The province's payout day this city's prepared payout waits for (settings.payoutDay); absent when none is set. */
   payoutDay?: string;
+  /** The step that failed for good and waits for an operator (waitingFor 'operator'); null otherwise. */
+  failure: StepFailure | null;
+  /** Operators' decisions on failed steps, in order. */
+  operatorDecisions: OperatorDecision[];
+  /** Set when an operator closed the month before its payout was done. */
+  closure: CityClosure | null;
 }
 
 /** What the province workflow's Query answers. */
@@ -277,6 +287,8 @@ export interface CycleStatus {
   status: 'running' | 'closed';
   cityCodes: string[];
   closedCities: string[];
+  /** The outcome of each city closed so far. */
+  outcomes: CityOutcome[];
   reconciliation: ProvinceReconciliation | null;
 }
 

@@ -1,3 +1,4 @@
 export * from './contracts';
 export * from './deadlines';
 export * from './messages';
+export * from './operator';

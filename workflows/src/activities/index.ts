@@ -55,21 +55,30 @@ function keyFor(step: string): string {
 
 const at = (month: string, cityCode: string) => `${month}/${cityCode}`;
 
+/** The transfer's key: an operator's retry after a refused receipt is a new transfer, attempt 2 on. */
+const transferStep = (attempt = 1) => (attempt > 1 ? `transfer:attempt${attempt}` : 'transfer');
+const receiptStep = (attempt = 1) => (attempt > 1 ? `receipt:attempt${attempt}` : 'receipt');
+
+/** Which try of a step this is: 1 unless an operator asked for it again. */
+interface Attempt {
+  attempt?: number;
+}
+
 /** A city's payout batch N is the step `${PAYOUT_BATCH_STEP}${N}` of its workflow, whoever pays it. */
 const PAYOUT_BATCH_STEP = 'payout:batch:';
 
 /** The cycle's activities, each one HTTP call to the service that owns the data. */
 export const createActivities = (deps: ActivityDeps) => ({
-  async transferCollections({ month, cityCode }: MonthCity): Promise<TransferResult> {
-    return deps.collection.post('/transfers', { month, cityCode, idempotencyKey: keyFor('transfer') });
+  async transferCollections({ month, cityCode, attempt }: MonthCity & Attempt): Promise<TransferResult> {
+    return deps.collection.post('/transfers', { month, cityCode, idempotencyKey: keyFor(transferStep(attempt)) });
   },
 
-  async receiveTransfer(input: MonthCity & { amountFen: string; transferId: string }): Promise<MovementResult> {
-    return deps.disbursement.post('/pool/receipts', { ...input, idempotencyKey: keyFor('receipt') });
+  async receiveTransfer({ attempt, ...input }: MonthCity & Attempt & { amountFen: string; transferId: string }): Promise<MovementResult> {
+    return deps.disbursement.post('/pool/receipts', { ...input, idempotencyKey: keyFor(receiptStep(attempt)) });
   },
 
-  async reverseTransfer({ month, cityCode }: MonthCity): Promise<void> {
-    await deps.collection.post('/transfers/reversals', { month, cityCode, idempotencyKey: keyFor('transfer') });
+  async reverseTransfer({ month, cityCode, attempt }: MonthCity & Attempt): Promise<void> {
+    await deps.collection.post('/transfers/reversals', { month, cityCode, idempotencyKey: keyFor(transferStep(attempt)) });
   },
 
   async fetchDraft({ month, cityCode }: MonthCity): Promise<PlanDraft> {

@@ -5,10 +5,12 @@ import {
   sumFen,
   type Actor,
   type CityStatus,
+  type CloseCityArgs,
   type FinanceDecisionArgs,
   type HrssDecisionArgs,
   type PlanLine,
   type RepayReturnedArgs,
+  type RetryStepArgs,
   type Role,
   type SubmitPlanArgs,
 } from '@fund/shared';
@@ -20,7 +22,7 @@ function refuse(rule: string): never {
 }
 
 function requireRole(actor: Actor, role: Role): void {
-  if (actor.role !== role) refuse(`only a ${role} may do this (caller is ${actor.role})`);
+  if (actor.role !== role) refuse(`only ${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role} may do this (caller is ${actor.role})`);
 }
 
 function requireStage(status: CityStatus, stage: CityStatus['stage'], deciding: boolean): void {
@@ -130,4 +132,22 @@ export function validateRepay(status: CityStatus, deciding: boolean, args: Repay
   const allowed = actor.role === 'operator' || actor.role === 'provincial_agency' || (actor.role === 'city_agency' && actor.cityCode === status.cityCode);
   if (!allowed) refuse(`a ${actor.role} may not pay returned payments again for ${status.cityCode}`);
   if (!status.payout || status.payout.failed === 0) refuse('there are no returned payments to pay again');
+}
+
+/** Only an operator decides on a step that failed for good, and only while the city waits for one. */
+function requireFailedStep(status: CityStatus, deciding: boolean, actor: Actor): void {
+  requireRole(actor, 'operator');
+  if (status.waitingFor !== 'operator' || !status.failure) refuse(`no step of ${status.cityCode} has failed for good; nothing waits for an operator`);
+  if (deciding) refuse('another decision on this city is being recorded; try again in a moment');
+}
+
+/** An operator asks the failed step to run again. */
+export function validateRetryStep(status: CityStatus, deciding: boolean, args: RetryStepArgs): void {
+  requireFailedStep(status, deciding, args.actor);
+}
+
+/** An operator closes the city's month at the failed step; the reason goes on the record. */
+export function validateCloseCity(status: CityStatus, deciding: boolean, args: CloseCityArgs): void {
+  requireFailedStep(status, deciding, args.actor);
+  requireReason(args.reason, 'close a city at a failed step');
 }

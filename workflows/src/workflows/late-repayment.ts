@@ -1,6 +1,6 @@
 import { log, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import { cityByCode, formatYuan, type LateRepaymentInput, type LateRepaymentResult } from '@fund/shared';
-import { cycleActivities } from './activities';
+import { cycleActivities } from './activity-stubs';
 
 /**
  * Pays again, after a city's month has closed, the returned payments whose bank details were

@@ -7,6 +7,7 @@ import {
   startChild,
   upsertSearchAttributes,
   WorkflowIdReusePolicy,
+  type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import {
   cityByCode,
@@ -15,29 +16,33 @@ import {
   formatYuan,
   provincialPayoutSignal,
   SearchAttributes,
-  sumFen,
   type CityCycleInput,
+  type CityOutcome,
   type CityReconciliation,
   type CycleStatus,
   type MonthlyCycleInput,
   type ProvinceReconciliation,
   type ProvincialCityPayout,
   type ProvincialPayout,
-  type ReconciliationCheck,
 } from '@fund/shared';
-import { cycleActivities } from './activities';
+import { cycleActivities } from './activity-stubs';
 import { cityCycle } from './city-cycle';
+import { reconcileProvince } from './province-reconciliation';
+
+export { reconcileProvince } from './province-reconciliation';
+
+type City = ChildWorkflowHandle<typeof cityCycle>;
 
 /**
  * A province's month: one child per city, so one city's trouble never holds up another's
- * payout; the month closes when every city is done, with the province's reconciliation.
+ * payout; the month closes when every city is done, with each city's outcome and the
+ * province's reconciliation.
  */
 export async function monthlyCycle(input: MonthlyCycleInput): Promise<ProvinceReconciliation> {
   const { month, cityCodes } = input;
   const acts = cycleActivities(input.settings);
-  const status: CycleStatus = { month, status: 'running', cityCodes, closedCities: [], reconciliation: null };
+  const status: CycleStatus = { month, status: 'running', cityCodes, closedCities: [], outcomes: [], reconciliation: null };
   setHandler(cycleStatusQuery, () => status);
-
   upsertSearchAttributes([
     { key: SearchAttributes.CycleMonth, value: month },
     { key: SearchAttributes.CycleStage, value: 'running' },
@@ -45,136 +50,98 @@ export async function monthlyCycle(input: MonthlyCycleInput): Promise<ProvinceRe
   ]);
   setCurrentDetails(`**Province ${month}**: ${cityCodes.length} cities running`);
 
-  const children = await Promise.all(
-    cityCodes.map((cityCode) => {
-      const childInput: CityCycleInput = {
-        schemaVersion: 1,
-        month,
-        cityCode,
-        deadlines: input.deadlines,
-        settings: input.settings,
-      };
-      return startChild(cityCycle, {
-        workflowId: cityWorkflowId(month, cityCode),
-        args: [childInput],
-        // A city's month runs once; closing the province must not cut a city's payout short.
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-        staticSummary: `${cityByCode(cityCode)?.nameEn ?? cityCode} ${month}`,
-        typedSearchAttributes: [
-          { key: SearchAttributes.CycleMonth, value: month },
-          { key: SearchAttributes.CityCode, value: cityCode },
-          { key: SearchAttributes.CycleStage, value: 'transfer' },
-          { key: SearchAttributes.WaitingFor, value: 'collection' },
-          { key: SearchAttributes.Overdue, value: false },
-        ],
-      });
-    }),
-  );
+  const cities = await Promise.all(cityCodes.map((cityCode) => startCity(input, cityCode)));
+  const payoutDay = payOnPayoutDay(input, acts, cities);
+  const closed = await Promise.all(cities.map((city, i) => awaitCity(status, city, cityCodes[i]!)));
+  await payoutDay;
 
-  /**
-   * The province's payout day (cycles with provincialPayoutGraceMs): one task pays every city
-   * prepared by then, and each city hears what it did for it. A city the task did not pay, or
-   * all of them if it failed, pays itself on hearing so (or when its wait for the word runs out).
-   */
-  async function payOnPayoutDay(payoutDay: string, graceMs: number): Promise<void> {
-    const wait = Date.parse(payoutDay) - Date.now();
-    // Begun after the payout day: no city was prepared before it, each pays once prepared.
-    if (wait <= 0) return;
-    await sleep(wait);
-    let paid: ProvincialPayout | null = null;
-    try {
-      paid = await acts.payProvince({ month, cityCodes, batchSize: input.settings.payoutBatchSize, timeoutMs: graceMs });
-    } catch (error) {
-      log.warn('the provincial payout failed; every city pays itself', { month, error: (error as Error).message });
-    }
-    const byCity = new Map(paid?.cities.map((c) => [c.cityCode, c]));
-    const count = paid?.cities.filter((c) => c.outcome === 'paid').length ?? 0;
-    setCurrentDetails(`**Province ${month}**: payout day, ${count}/${cityCodes.length} cities paid in one task`);
-    await Promise.all(
-      children.map(async (child, i) => {
-        const cityCode = cityCodes[i]!;
-        const outcome: ProvincialCityPayout = byCity.get(cityCode) ?? { cityCode, outcome: 'failed', error: 'the provincial payout failed' };
-        try {
-          await child.signal(provincialPayoutSignal, outcome);
-        } catch {
-          // The city's month has ended already: nothing waits for the word.
-        }
-      }),
-    );
-  }
-  const { payoutDay, provincialPayoutGraceMs } = input.settings;
-  const payoutDayDone = payoutDay !== undefined && provincialPayoutGraceMs !== undefined ? payOnPayoutDay(payoutDay, provincialPayoutGraceMs) : Promise.resolve();
-
-  const cities = await Promise.all(
-    children.map(async (child, i) => {
-      const result = await child.result();
-      status.closedCities.push(cityCodes[i]!);
-      setCurrentDetails(`**Province ${month}**: ${status.closedCities.length}/${cityCodes.length} cities closed`);
-      return result;
-    }),
-  );
-
-  await payoutDayDone;
   upsertSearchAttributes([
     { key: SearchAttributes.CycleStage, value: 'reconciliation' },
     { key: SearchAttributes.WaitingFor, value: 'nobody' },
   ]);
   const pool = await acts.poolPosition({ month });
-  const reconciliation = reconcileProvince(month, cities, pool);
+  const reconciliation = reconcileProvince(month, closed.filter((c): c is CityReconciliation => c !== null), pool, status.outcomes);
   await acts.storeReport({ month, report: reconciliation });
   status.reconciliation = reconciliation;
   status.status = 'closed';
   upsertSearchAttributes([{ key: SearchAttributes.CycleStage, value: 'closed' }]);
   setCurrentDetails(
-    `**Province ${month}**: closed, ${reconciliation.balanced ? 'balanced' : 'NOT BALANCED'}; ` +
+    `**Province ${month}**: closed, ${reconciliation.balanced ? 'balanced' : 'NOT BALANCED'}` +
+      `${reconciliation.complete ? '' : `, ${reconciliation.outcomes!.filter((o) => o.outcome !== 'closed').length} cities not closed normally`}; ` +
       `paid ${formatYuan(reconciliation.totals.paidFen)} of ${formatYuan(reconciliation.totals.allocatedFen)} allocated`,
   );
   return reconciliation;
 }
 
-/** Adds up the cities and checks the province-level identities. */
-export function reconcileProvince(
-  month: string,
-  cities: CityReconciliation[],
-  pool: { receivedFen: string; allocatedFen: string; balanceFen: string },
-): ProvinceReconciliation {
-  const total = (field: keyof ProvinceReconciliation['totals']) =>
-    sumFen(cities.map((c) => c[field])).toString();
-  const totals = {
-    collectedFen: total('collectedFen'),
-    transferredFen: total('transferredFen'),
-    receivedFen: total('receivedFen'),
-    approvedFen: total('approvedFen'),
-    allocatedFen: total('allocatedFen'),
-    paidFen: total('paidFen'),
-    returnedFen: total('returnedFen'),
-    unspentFen: total('unspentFen'),
-  };
-  const checks: ReconciliationCheck[] = [
-    {
-      name: 'every city balanced',
-      ok: cities.every((c) => c.balanced),
-      detail: cities.filter((c) => !c.balanced).map((c) => c.cityCode).join(', ') || 'all cities balanced',
-    },
-    {
-      name: 'pool received = cities transferred',
-      ok: pool.receivedFen === totals.transferredFen,
-      detail: `pool received ${pool.receivedFen}, cities transferred ${totals.transferredFen}`,
-    },
-    {
-      name: 'pool allocated = cities allocated',
-      ok: pool.allocatedFen === totals.allocatedFen,
-      detail: `pool allocated ${pool.allocatedFen}, cities allocated ${totals.allocatedFen}`,
-    },
-  ];
-  return {
-    month,
-    closedAt: new Date(Date.now()).toISOString(),
-    cities,
-    totals,
-    pool,
-    checks,
-    balanced: checks.every((c) => c.ok),
-  };
+function startCity(input: MonthlyCycleInput, cityCode: string): Promise<City> {
+  const { month } = input;
+  const childInput: CityCycleInput = { schemaVersion: 1, month, cityCode, deadlines: input.deadlines, settings: input.settings };
+  return startChild(cityCycle, {
+    workflowId: cityWorkflowId(month, cityCode),
+    args: [childInput],
+    // A city's month runs once; closing the province must not cut a city's payout short.
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+    staticSummary: `${cityByCode(cityCode)?.nameEn ?? cityCode} ${month}`,
+    typedSearchAttributes: [
+      { key: SearchAttributes.CycleMonth, value: month },
+      { key: SearchAttributes.CityCode, value: cityCode },
+      { key: SearchAttributes.CycleStage, value: 'transfer' },
+      { key: SearchAttributes.WaitingFor, value: 'collection' },
+      { key: SearchAttributes.Overdue, value: false },
+    ],
+  });
+}
+
+/** A city's result and outcome; a city whose workflow failed is stated, never the province's failure. */
+async function awaitCity(status: CycleStatus, city: City, cityCode: string): Promise<CityReconciliation | null> {
+  let result: CityReconciliation | null = null;
+  let outcome: CityOutcome;
+  try {
+    result = await city.result();
+    outcome = result.closure
+      ? { cityCode, outcome: 'closed_by_operator', reason: `${result.closure.reason} (${result.closure.step} failed: ${result.closure.error})` }
+      : { cityCode, outcome: 'closed', reason: null };
+  } catch (error) {
+    const reason = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
+    log.error("a city's month ended without closing", { month: status.month, cityCode, error: reason });
+    outcome = { cityCode, outcome: 'failed', reason };
+  }
+  status.closedCities.push(cityCode);
+  status.outcomes.push(outcome);
+  setCurrentDetails(`**Province ${status.month}**: ${status.closedCities.length}/${status.cityCodes.length} cities closed`);
+  return result;
+}
+
+/**
+ * The province's payout day: one task pays every city prepared by then, and each city hears
+ * what it did for it. A city the task did not pay, or all of them if it failed, pays itself on
+ * hearing so (or when its wait for the word runs out). Begun after the day: nothing to do.
+ */
+async function payOnPayoutDay(input: MonthlyCycleInput, acts: ReturnType<typeof cycleActivities>, cities: City[]): Promise<void> {
+  const { month, cityCodes, settings } = input;
+  if (settings.payoutDay === undefined) return;
+  const wait = Date.parse(settings.payoutDay) - Date.now();
+  if (wait <= 0) return;
+  await sleep(wait);
+  let paid: ProvincialPayout | null = null;
+  try {
+    paid = await acts.payProvince({ month, cityCodes, batchSize: settings.payoutBatchSize, timeoutMs: settings.provincialPayoutGraceMs ?? 0 });
+  } catch (error) {
+    log.warn('the provincial payout failed; every city pays itself', { month, error: (error as Error).message });
+  }
+  const byCity = new Map(paid?.cities.map((c) => [c.cityCode, c]));
+  const count = paid?.cities.filter((c) => c.outcome === 'paid').length ?? 0;
+  setCurrentDetails(`**Province ${month}**: payout day, ${count}/${cityCodes.length} cities paid in one task`);
+  await Promise.all(
+    cities.map(async (city, i) => {
+      const cityCode = cityCodes[i]!;
+      const outcome: ProvincialCityPayout = byCity.get(cityCode) ?? { cityCode, outcome: 'failed', error: 'the provincial payout failed' };
+      try {
+        await city.signal(provincialPayoutSignal, outcome);
+      } catch {
+        // The city's month has ended already: nothing waits for the word.
+      }
+    }),
+  );
 }

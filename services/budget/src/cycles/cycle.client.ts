@@ -158,6 +158,17 @@ export class CycleGateway {
     return { created, view: await this.view(month) };
   }
 
+  /** Whether Temporal has a cycle for `month` (running or closed). */
+  async exists(month: string): Promise<boolean> {
+    try {
+      await this.client.workflow.getHandle(cycleWorkflowId(month)).describe();
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  }
+
   /** The month's status: the province's query plus each city's. */
   async view(month: string): Promise<CycleView> {
     const handle = this.client.workflow.getHandle(cycleWorkflowId(month));
@@ -177,7 +188,7 @@ export class CycleGateway {
     } else if (running) {
       province = await handle.query(cycleStatusQuery).catch(() => null);
     }
-    const codes = province?.cityCodes ?? reconciliation?.cities.map((c) => c.cityCode) ?? [...CITY_CODES];
+    const codes = province?.cityCodes ?? reconciliation?.outcomes?.map((o) => o.cityCode) ?? reconciliation?.cities.map((c) => c.cityCode) ?? [...CITY_CODES];
     const cities = await Promise.all(codes.map((code) => this.cityStatus(month, code)));
     return {
       month,
@@ -226,9 +237,15 @@ export class CycleGateway {
     update: import('@temporalio/common').UpdateDefinition<CityStatus, Args>,
     args: Args,
   ): Promise<CityStatus> {
+    const handle = this.cityHandle(month, cityCode);
     try {
-      return await this.cityHandle(month, cityCode).executeUpdate(update, { args });
+      return await handle.executeUpdate(update, { args });
     } catch (error) {
+      if (error instanceof WorkflowNotFoundError) {
+        // A closed workflow takes no Update: say it closed, not that it does not exist.
+        const state = await handle.describe().then((d) => d.status.name, () => null);
+        if (state) throw new HttpError(409, ErrorCode.Conflict, `the ${month} cycle of ${cityCode} has ended (${state.toLowerCase()}); it takes no more decisions`);
+      }
       throw toHttpError(error, month, cityCode);
     }
   }

@@ -1,11 +1,14 @@
 import {
   cityCode,
+  closeCityUpdate,
+  ErrorCode,
   financeDecisionUpdate,
   HUMAN_ROLES,
   hrssDecisionUpdate,
   monthString,
   planLinesSchema,
   planLineSchema,
+  retryStepUpdate,
   submitPlanUpdate,
 } from '@fund/shared';
 import { HttpError, parse, type Guard } from '@fund/shared/server';
@@ -16,6 +19,7 @@ import { appendAuditEvent, type NewAuditEvent } from '../audit/audit.repository'
 import type { AuditAction } from '../audit/audit.table';
 import type { BudgetDB } from '../db';
 import type { CycleGateway } from './cycle.client';
+import { monthRecords } from './cycle.repository';
 
 const monthParams = z.object({ month: monthString });
 const cityParams = z.object({ month: monthString, cityCode });
@@ -32,6 +36,8 @@ const financeBody = z.object({
   reason: z.string().max(2000).optional(),
   lines: z.array(planLineSchema).optional(),
 });
+const retryBody = z.object({ reason: z.string().max(2000).optional() });
+const closeBody = z.object({ reason: z.string().trim().min(1, 'a reason is required to close a city').max(2000) });
 
 const CITY = '/cycles/:month/cities/:cityCode';
 
@@ -41,6 +47,8 @@ const STEPS: Record<string, { action: AuditAction; decision?: string }> = {
   'hrss-decision': { action: 'hrss_decision' },
   'finance-decision': { action: 'finance_decision' },
   repay: { action: 'repay_returned', decision: 'repay' },
+  'retry-step': { action: 'retry_step', decision: 'retry' },
+  'close-city': { action: 'close_city', decision: 'close' },
 };
 
 function actorOf(req: Request) {
@@ -103,6 +111,19 @@ export function cycleRoutes(gateway: CycleGateway, db: Kysely<BudgetDB>, access:
 
   router.post('/cycles', access(['provincial_agency', 'operator']), async (req, res) => {
     const { month } = parse(monthParams, req.body);
+    if (!(await gateway.exists(month))) {
+      // Records of a month Temporal does not know: it ran on another store, and would collide with them here.
+      const held = await monthRecords(db, month);
+      if (held.plans + held.commitments + held.reports > 0) {
+        throw new HttpError(
+          409,
+          ErrorCode.MonthHasRecords,
+          `${month} already has records in the budget service (${held.plans} plan versions, ${held.commitments} commitments, ` +
+            `${held.reports} stored reports) but no cycle in this Temporal namespace: it ran on another Temporal store. ` +
+            'Point TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE at the store that ran it; a month is never started twice.',
+        );
+      }
+    }
     const { created, view } = await gateway.start(month);
     res.status(created ? 201 : 200).json({ created, ...view });
   });
@@ -144,6 +165,23 @@ export function cycleRoutes(gateway: CycleGateway, db: Kysely<BudgetDB>, access:
     const { month, cityCode: city } = parse(cityParams, req.params, 'params');
     const status = await gateway.repay(month, city, actorOf(req));
     await accepted(req, 'repay', status.plan?.version ?? null);
+    res.json(status);
+  });
+
+  // An operator's decision on a city's step that failed for good: run it again, or close the city.
+  router.post(`${CITY}/retry-step`, access(['operator']), async (req, res) => {
+    const { month, cityCode: city } = parse(cityParams, req.params, 'params');
+    const { reason } = parse(retryBody, req.body ?? {});
+    const status = await gateway.update(month, city, retryStepUpdate, [{ actor: actorOf(req), ...(reason ? { reason } : {}) }]);
+    await accepted(req, 'retry-step', status.plan?.version ?? null);
+    res.json(status);
+  });
+
+  router.post(`${CITY}/close-city`, access(['operator']), async (req, res) => {
+    const { month, cityCode: city } = parse(cityParams, req.params, 'params');
+    const { reason } = parse(closeBody, req.body);
+    const status = await gateway.update(month, city, closeCityUpdate, [{ actor: actorOf(req), reason }]);
+    await accepted(req, 'close-city', status.plan?.version ?? null);
     res.json(status);
   });
 

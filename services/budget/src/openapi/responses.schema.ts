@@ -28,7 +28,7 @@ import type { CycleView } from '../cycles/cycle.client';
 /** Every plan status, in the order a plan moves through them. */
 export const PLAN_STATUSES = ['awaiting', 'submitted', 'hrss_approved', 'approved', 'returned'] as const satisfies readonly PlanStatus[];
 
-const WAITING_FOR = ['city_agency', 'hrss_reviewer', 'finance_reviewer', 'collection', 'budget', 'disbursement', 'payout_day', 'nobody'] as const;
+const WAITING_FOR = ['city_agency', 'hrss_reviewer', 'finance_reviewer', 'collection', 'budget', 'disbursement', 'payout_day', 'operator', 'nobody'] as const;
 const instant = z.string().meta({ description: 'ISO-8601 instant (UTC)', example: '2027-02-03T04:05:06.000Z' });
 const fen = nonNegativeFenString.meta({ description: 'integer fen (1/100 yuan) as a decimal string', example: '123456' });
 const signedFen = fenString.meta({ description: 'integer fen as a decimal string; may be negative', example: '-1500' });
@@ -106,6 +106,38 @@ const deferredDoc = z
   })
   .meta({ id: 'DeferredEntitlement', description: 'An entitlement left out of a month\'s payout because finance cut the plan.' });
 
+const closureDoc = z
+  .object({
+    stage: z.enum(STAGES),
+    step: z.string(),
+    error: z.string(),
+    reason: z.string(),
+    closedBy: z.string(),
+    at: instant,
+    released: z.object({ pool: z.boolean(), budget: z.boolean() }),
+  })
+  .meta({ id: 'CityClosure', description: 'An operator closed the city\'s month at a step that failed for good.' });
+
+const failureDoc = z
+  .object({ stage: z.enum(STAGES), step: z.string(), error: z.string(), at: instant, attempt: z.number().int() })
+  .meta({ id: 'StepFailure', description: 'A step that failed for good and waits for an operator (retryStep or closeCity).' });
+
+const operatorDecisionDoc = z
+  .object({
+    action: z.enum(['retry', 'close']),
+    stage: z.enum(STAGES),
+    step: z.string(),
+    userId: z.string(),
+    role: z.string(),
+    reason: z.string().nullable(),
+    at: instant,
+  })
+  .meta({ id: 'OperatorDecision' });
+
+const outcomeDoc = z
+  .object({ cityCode: z.string(), outcome: z.enum(['closed', 'closed_by_operator', 'failed']), reason: z.string().nullable() })
+  .meta({ id: 'CityOutcome' });
+
 const cityReconciliationDoc = z
   .object({
     cityCode: z.string(),
@@ -117,6 +149,7 @@ const cityReconciliationDoc = z
     deferred: z.array(deferredDoc).optional(),
     deferredCount: z.number().int().optional(),
     deferredFen: fen.optional(),
+    closure: closureDoc.optional(),
   })
   .meta({ id: 'CityReconciliation', description: 'A city\'s month closed: collected = transferred, allocated = paid + returned + unspent.' });
 
@@ -129,6 +162,8 @@ const provinceReconciliationDoc = z
     pool: z.object({ receivedFen: fen, allocatedFen: fen, balanceFen: signedFen }),
     checks: z.array(checkDoc),
     balanced: z.boolean(),
+    outcomes: z.array(outcomeDoc).optional(),
+    complete: z.boolean().optional().meta({ description: 'every city closed its month normally' }),
   })
   .meta({ id: 'ProvinceReconciliation' });
 
@@ -152,6 +187,9 @@ export const cityStatusDoc = z
     lastError: z.string().nullable(),
     payoutAtRisk: z.boolean().optional().meta({ description: 'early warning: the payout may not complete by its deadline' }),
     payoutDay: z.iso.datetime().optional().meta({ description: "the province's payout day this city's prepared payout waits for" }),
+    failure: failureDoc.nullable(),
+    operatorDecisions: z.array(operatorDecisionDoc),
+    closure: closureDoc.nullable(),
   })
   .meta({ id: 'CityStatus', description: 'One city\'s month as its workflow reports it.' });
 
