@@ -30,14 +30,18 @@ function send(res: Response, { type, body }: Asset): void {
   res.type(type).send(body);
 }
 
+/** The console's script: app.js and the ES modules it imports, every `.js` file of the assets. */
+export const CONSOLE_MODULES = fs.readdirSync(ASSETS).filter((file) => file.endsWith('.js')).sort();
+
 /**
- * The reviewer console at /console: a static page and one ES module that talk to the cycle API
- * with the reviewer's bearer token. The page itself is public; it holds no data until a token is given.
+ * The reviewer console at /console: a static page and its ES modules (app.js imports the rest)
+ * that talk to the cycle API with the reviewer's bearer token. The page itself is public; it
+ * holds no data until a token is given.
  */
 export function consoleRoutes(): Router {
   // Read once at start: a missing file fails the service at boot, not a reviewer later.
   const page = asset('index.html', 'text/html; charset=utf-8');
-  const script = asset('app.js', 'text/javascript; charset=utf-8');
+  const scripts = CONSOLE_MODULES.map((file) => ({ file, script: asset(file, 'text/javascript; charset=utf-8') }));
   const style = asset('console.css', 'text/css; charset=utf-8');
   const icon = asset('favicon.svg', 'image/svg+xml');
   const messages: Asset = { type: 'application/json; charset=utf-8', body: Buffer.from(JSON.stringify(consoleMessages())) };
@@ -55,7 +59,7 @@ export function consoleRoutes(): Router {
     next();
   });
   router.get('/console', (_req, res) => send(res, page));
-  router.get('/console/app.js', (_req, res) => send(res, script));
+  for (const { file, script } of scripts) router.get(`/console/${file}`, (_req, res) => send(res, script));
   router.get('/console/console.css', (_req, res) => send(res, style));
   router.get('/console/favicon.svg', (_req, res) => send(res, icon));
   router.get('/console/messages.json', (_req, res) => send(res, messages));

@@ -1,11 +1,14 @@
-import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db';
+import { invalidAccountHolders, rejectedInBatch } from './bank.repository';
 
 /**
- * A batch as a query yielding its entitlement ids (column `id`), so a batch of any size reaches
- * the bank without passing through the service's memory row by row.
+ * The entitlements of one payment run, as data: a payout batch is a stretch of a city's run
+ * (every pending entitlement from `first` to `last` in id order); a re-payment is a list of ids
+ * in one status. Whoever reads the batch writes its own statement from this.
  */
-export type BatchQuery = RawBuilder<{ id: string }>;
+export type PaymentBatch =
+  | { kind: 'range'; cityCode: string; month: string; first: string; last: string }
+  | { kind: 'list'; ids: readonly string[]; status: 'failed' | 'pending' };
 
 /** The bank's answer to an instruction it would not carry out. */
 export interface BankRejection {
@@ -15,13 +18,14 @@ export interface BankRejection {
 
 /**
  * The bank, as the payout sees it: a whole batch goes in one submission and the bank answers
- * with the instructions it rejects; every other one is paid. A real gateway joins the batch
- * query to the register through `db` (the batch's own transaction) to read each instruction's
- * payee, account and amount, and sends them as one file.
+ * with the instructions it rejects; every other one is paid. A real gateway reads the batch's
+ * entitlements with the register through `db` (the batch's own transaction), so a batch of any
+ * size reaches the bank without passing through the service's memory row by row, and sends
+ * each instruction's payee, account and amount as one file.
  */
 export interface BankGateway {
   /** Submits a batch; returns the rejected instructions. */
-  submit(db: Db, batch: BatchQuery): Promise<BankRejection[]>;
+  submit(db: Db, batch: PaymentBatch): Promise<BankRejection[]>;
   /** Re-verifies corrected details before they are used again. */
   verifyAccount(details: { bankAccount: string; bankName: string }): Promise<{ valid: true } | { valid: false; reason: string }>;
 }
@@ -37,15 +41,12 @@ export function simulatedBank(): BankGateway {
   return {
     async submit(db, batch) {
       // From the few invalid accounts to their entitlements, not from the whole batch; with none,
-      // nothing more is asked. Two statements, so the statistics cannot turn it round: on a
-      // just-prepared run they may still count its entitlements as none, and the planner then
-      // walked the batch to probe the register for each (Lanzhou: 7 ms, against 0.1).
-      const invalid = await sql<{ id: string }>`select id from beneficiaries where bank_status = 'invalid'`.execute(db);
-      if (invalid.rows.length === 0) return [];
-      const rejected = await sql<{ id: string }>`
-        select e.id from entitlements e
-        where e.beneficiary_id = any(${invalid.rows.map((r) => r.id)}::bigint[]) and e.id in (${batch})`.execute(db);
-      return rejected.rows.map((r) => ({ entitlementId: r.id, reason: ACCOUNT_INVALID }));
+      // nothing more is asked. Two statements, so stale statistics on a just-prepared run cannot
+      // turn the plan round into a walk of the batch probing the register for each.
+      const invalid = await invalidAccountHolders(db);
+      if (invalid.length === 0) return [];
+      const rejected = await rejectedInBatch(db, invalid, batch);
+      return rejected.map((id) => ({ entitlementId: id, reason: ACCOUNT_INVALID }));
     },
     async verifyAccount({ bankAccount }) {
       return /^\d{12,19}$/.test(bankAccount) ? { valid: true } : { valid: false, reason: 'not a bank account number' };

@@ -1,7 +1,7 @@
 import { PLAN_CATEGORIES, type PlanDraft, type PlanCategory } from '@fund/shared';
 import { sql } from 'kysely';
 import type { Db } from '../db';
-import { registerWatch } from '../holds/screening';
+import { OWN_BENEFITS, RETIREMENT_ENDED } from '../supervision';
 import type { DeferralCandidate } from './deferral';
 import { computeDue, entitlementKey, queueKey, type BenefitRules, type DueEntitlement } from './entitlement.compute';
 import type { EntitlementStatus, PayableType } from './entitlement.table';
@@ -139,8 +139,10 @@ export async function draftPlan(db: Db, month: string, cityCode: string, rules: 
 /**
  * Stores computed entitlements for a month's run in one set-based statement per 5,000 rows, each
  * with the version of the case facts and the amount it was computed from, and whether a rule
- * could hold it as the register stands (`registerWatch`), for the batch screening. ON CONFLICT
- * DO NOTHING: an entitlement already stored is owed once, whatever retried.
+ * could hold it as the register stands (`watch`: a shared ID number or account, a death date on
+ * the worker's own benefits, a retirement date on the allowance), for the batch screening, which
+ * finds a changed case or amount itself (see `readBatch`). ON CONFLICT DO NOTHING: an
+ * entitlement already stored is owed once, whatever retried.
  */
 export async function insertEntitlements(
   db: Db,
@@ -157,7 +159,12 @@ export async function insertEntitlements(
       insert into entitlements (payout_month, period_month, city_code, beneficiary_id, claim_id, type, category,
         dependant_index, amount_fen, basis, due_date, facts_version, computed_fen, watch, bank_account_hash)
       select ${payoutMonth}::text, t.period_month, ${cityCode}::text, t.beneficiary_id, t.claim_id, t.type, t.category, t.dependant_index,
-        t.amount_fen, t.basis, ${dueDate}::timestamptz, b.facts_version, t.amount_fen, ${registerWatch(sql`t.type`)}, b.bank_account_hash
+        t.amount_fen, t.basis, ${dueDate}::timestamptz, b.facts_version, t.amount_fen,
+        (b.id_number_hash in (select hash from shared_identifiers where kind = 'id_number')
+          or b.bank_account_hash in (select hash from shared_identifiers where kind = 'bank_account')
+          or ((b.death_date is not null and t.type = any(${[...OWN_BENEFITS]}::text[]))
+            or (b.retirement_date is not null and t.type = any(${[...RETIREMENT_ENDED]}::text[])))),
+        b.bank_account_hash
       from unnest(
         ${col((e) => e.periodMonth)}::text[], ${col((e) => e.beneficiaryId)}::bigint[], ${col((e) => e.claimId)}::bigint[],
         ${col((e): PayableType => e.type)}::text[], ${col((e) => e.category)}::text[],

@@ -4,7 +4,8 @@ import type { Kysely } from 'kysely';
 import { listAuditEvents, verifyAuditChain } from '../audit/audit.repository';
 import type { BankGateway } from '../bank/bank.gateway';
 import type { DisbursementDB } from '../db';
-import { decideHold, findHold, listHolds } from './hold.repository';
+import { findHold, listHolds } from './hold.repository';
+import { decideHold } from './hold.service';
 import { entitlementParam, holdDecisionSchema, listAuditQuery, listHoldsQuery } from './hold.schema';
 
 /** Who reviews a payment the fraud rules held. */

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { NewAuditEvent } from '../audit/audit.repository';
 import type { Db } from '../db';
 import type { Hold } from '../supervision';
-import type { BatchRow } from './screening';
+import type { BatchRow } from './screening.repository';
 
 /** Who the audit trail names for a hold the rules put on a payment. */
 export const SUPERVISION_ACTOR = { userId: 'supervision-rules', role: 'system' } as const;

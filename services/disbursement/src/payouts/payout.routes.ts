@@ -8,7 +8,8 @@ import type { DisbursementDB } from '../db';
 import type { StandardsSource } from '../standards/standards.repository';
 import { maskBankAccount } from '../register/identity';
 import type { PaymentMetrics } from './payout.metrics';
-import { failedPayments, payBatch, payoutProgress, preparePayout, repayReturned } from './payout.repository';
+import { failedPayments } from './payout.repository';
+import { payBatch, payoutProgress, preparePayout, repayReturned } from './payout.service';
 import { payProvince } from './provincial';
 import { returnedPayees } from './returned.repository';
 
@@ -46,15 +47,12 @@ export function payoutRoutes(
   });
   router.post('/payouts/:month/:cityCode/batches', access(['system']), async (req, res) => {
     const { month, cityCode: city } = parse(monthCityParams, req.params, 'params');
-    const result = await payBatch(db, bank, month, city, parse(payBatchSchema, req.body));
-    metrics?.recordBatch(city, result);
+    const result = await payBatch(db, bank, month, city, parse(payBatchSchema, req.body), metrics);
     res.status(result.replayed ? 200 : 201).json(result);
   });
   router.post('/payouts/:month/:cityCode/repay', access(['system']), async (req, res) => {
     const { month, cityCode: city } = parse(monthCityParams, req.params, 'params');
-    const body = parse(repayRequestSchema, req.body);
-    const result = await repayReturned(db, bank, month, city, body);
-    if (!result.replayed) await metrics?.recordRepay(db, month, city, body.idempotencyKey, result);
+    const result = await repayReturned(db, bank, month, city, parse(repayRequestSchema, req.body), metrics);
     res.status(result.replayed ? 200 : 201).json(result);
   });
   // Full ID numbers and bank accounts: for the cycle worker only, which keeps them encrypted in history.

@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import type { BankGateway } from '../bank/bank.gateway';
 import type { DisbursementDB } from '../db';
 import type { PaymentMetrics } from './payout.metrics';
-import { payBatch, payoutProgress } from './payout.repository';
+import { preparedCities } from './payout.repository';
+import { payBatch, payoutProgress } from './payout.service';
 
 /**
  * The province's payout day in one task: every listed city whose run is prepared is paid to the
@@ -20,22 +21,14 @@ export async function payProvince(
   options: { concurrency: number; metrics?: PaymentMetrics | undefined },
 ): Promise<ProvincialPayout> {
   const prefixes = new Map(input.cities.map((c) => [c.cityCode, c.batchKeyPrefix]));
-  const runs = await db
-    .selectFrom('payout_runs')
-    .select('city_code')
-    .where('month', '=', month)
-    .where('city_code', 'in', [...prefixes.keys()])
-    .orderBy('envelope_fen', 'desc')
-    .orderBy('city_code')
-    .execute();
+  const queue = await preparedCities(db, month, [...prefixes.keys()]);
 
   const outcomes = new Map<string, ProvincialCityPayout>();
   const payCity = async (cityCode: string): Promise<ProvincialCityPayout> => {
     const prefix = prefixes.get(cityCode)!;
     try {
       for (let batchNo = 0; ; batchNo++) {
-        const result = await payBatch(db, bank, month, cityCode, { batchNo, batchSize: input.batchSize, idempotencyKey: `${prefix}${batchNo}` });
-        options.metrics?.recordBatch(cityCode, result);
+        const result = await payBatch(db, bank, month, cityCode, { batchNo, batchSize: input.batchSize, idempotencyKey: `${prefix}${batchNo}` }, options.metrics);
         if (!result.done) continue;
         // A replayed batch carries the progress of its first run: a hold released since would be missing.
         const progress = !result.replayed && result.progress ? result.progress : await payoutProgress(db, month, cityCode);
@@ -45,7 +38,6 @@ export async function payProvince(
       return { cityCode, outcome: 'failed', error: (error as Error).message };
     }
   };
-  const queue = runs.map((r) => r.city_code);
   const lanes = Array.from({ length: Math.min(options.concurrency, queue.length) }, async () => {
     for (let city = queue.shift(); city !== undefined; city = queue.shift()) outcomes.set(city, await payCity(city));
   });

@@ -4,7 +4,7 @@ import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DisbursementDB } from '../db';
-import { payoutProgress } from './payout.repository';
+import { payoutProgress } from './payout.service';
 import { deferredEntitlements } from './report.repository';
 
 const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(1_000) });

@@ -2,7 +2,7 @@ import type { DisbursementReconciliation } from '@fund/shared';
 import { balanceOf, checkLedger, postedTo } from '@fund/shared/server';
 import { sql } from 'kysely';
 import { accounts, type Db } from '../db';
-import { payoutProgress } from '../payouts/payout.repository';
+import { payoutProgress } from '../payouts/payout.service';
 import { deferredEntitlements, heldTotal } from '../payouts/report.repository';
 
 async function returnedFen(db: Db, month: string, cityCode?: string): Promise<bigint> {
