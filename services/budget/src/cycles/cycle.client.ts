@@ -32,6 +32,8 @@ import {
 } from '@fund/shared';
 import { EncryptionCodec, HttpError } from '@fund/shared/server';
 import type { BudgetConfig } from '../config';
+import { toHttpError } from './cycle.errors';
+import { registerCycleMetrics } from './cycle.metrics';
 
 /** What the API tells about a month. */
 export interface CycleView {
@@ -64,55 +66,9 @@ export class CycleGateway {
     });
   }
 
-  /**
-   * Gauges of the cities per stage, read from Temporal visibility (what the Web UI lists) at each
-   * scrape: `fund_cycle_cities{month,stage}` (running cities, plus closed ones as stage "closed")
-   * and `fund_cycle_cities_overdue{month,stage}`.
-   */
+  /** Gauges of the cities per stage, from Temporal visibility at each scrape (see cycle.metrics.ts). */
   registerMetrics(registry: prom.Registry): void {
-    const overdue = new prom.Gauge({
-      name: 'fund_cycle_cities_overdue',
-      help: 'Cities of a month past the deadline of their current stage',
-      labelNames: ['month', 'stage'] as const,
-      registers: [registry],
-    });
-    const cities: prom.Gauge<'month' | 'stage'> = new prom.Gauge({
-      name: 'fund_cycle_cities',
-      help: 'Cities of a month per cycle stage, from Temporal visibility at scrape time',
-      labelNames: ['month', 'stage'] as const,
-      registers: [registry],
-      collect: async () => {
-        const counts = await this.stageCounts();
-        cities.reset();
-        overdue.reset();
-        for (const c of counts) {
-          cities.inc({ month: c.month, stage: c.stage });
-          if (c.overdue) overdue.inc({ month: c.month, stage: c.stage });
-        }
-      },
-    });
-  }
-
-  /** Each city workflow's month, stage and overdue flag, from visibility; empty when Temporal does not answer. */
-  private async stageCounts(): Promise<{ month: string; stage: string; overdue: boolean }[]> {
-    const out: { month: string; stage: string; overdue: boolean }[] = [];
-    try {
-      await this.client.withDeadline(Date.now() + 5_000, async () => {
-        for await (const w of this.client.workflow.list({ query: recentCityCycles() })) {
-          const month = w.typedSearchAttributes.get(SearchAttributes.CycleMonth);
-          if (!month) continue;
-          const running = w.status.name === 'RUNNING';
-          out.push({
-            month,
-            stage: running ? (w.typedSearchAttributes.get(SearchAttributes.CycleStage) ?? 'unknown') : w.status.name === 'COMPLETED' ? 'closed' : 'failed',
-            overdue: running && w.typedSearchAttributes.get(SearchAttributes.Overdue) === true,
-          });
-        }
-      });
-    } catch {
-      // Temporal unreachable: report nothing rather than fail the whole scrape.
-    }
-    return out;
+    registerCycleMetrics(registry, this.client);
   }
 
   /** The cycle's retry, batch and payout-day settings, from config; the payout day falls in `month`, started at `startedAt`. */
@@ -289,37 +245,3 @@ export class CycleGateway {
   }
 }
 
-/** City workflows still running or closed in the last 45 days. */
-function recentCityCycles(): string {
-  const since = new Date(Date.now() - 45 * 86_400_000).toISOString();
-  return `WorkflowType = '${WorkflowNames.cityCycle}' AND (ExecutionStatus = 'Running' OR CloseTime > '${since}')`;
-}
-
-const STATUS_BY_CODE: Record<string, number> = {
-  [ErrorCode.InvalidDecision]: 422,
-  [ErrorCode.BudgetExceeded]: 409,
-  [ErrorCode.InsufficientPool]: 409,
-  [ErrorCode.Forbidden]: 403,
-  [ErrorCode.ValidationFailed]: 400,
-};
-
-function toHttpError(error: unknown, month: string, cityCode: string): unknown {
-  if (error instanceof WorkflowNotFoundError) {
-    return new HttpError(404, ErrorCode.NotFound, `no cycle for ${cityCode} in ${month}`);
-  }
-  if (error instanceof WorkflowUpdateFailedError || error instanceof WorkflowFailedError) {
-    // The rule that refused it is the innermost ApplicationFailure (validator, or a service behind an activity).
-    let cause: unknown = error.cause;
-    let found: ApplicationFailure | null = null;
-    while (cause instanceof Error) {
-      if (cause instanceof ApplicationFailure && cause.type) found = cause;
-      cause = cause.cause;
-    }
-    if (found) {
-      const status = STATUS_BY_CODE[found.type ?? ''] ?? 422;
-      return new HttpError(status, found.type ?? ErrorCode.InvalidDecision, found.message);
-    }
-    return new HttpError(422, ErrorCode.InvalidDecision, error.cause?.message ?? error.message);
-  }
-  return error;
-}
