@@ -84,6 +84,16 @@ describe('benefit standards as versioned data', () => {
     expect(bad.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual(
       expect.arrayContaining(['body.effectiveMonth', 'body.nursingCareBp.full', 'body.nursingCareBp.most']),
     );
+    // Art. 39: no dependant's share nor their total may pass the own wage.
+    const overWage = await as('provincial_agency', 'POST', '/standards', {
+      ...next,
+      dependantPension: { spouseBp: 6000, otherDependantBp: 9500, loneElderlyOrOrphanBonusBp: 1000, totalCapBp: 12000 },
+    });
+    expect(overWage.status).toBe(400);
+    expect(overWage.body.error.details.issues).toEqual([
+      { field: 'body.dependantPension.otherDependantBp', rule: "a dependant's share with the lone-elderly/orphan bonus is at most 100% of the own wage (Art. 39)" },
+      { field: 'body.dependantPension.totalCapBp', rule: "the dependants' total is at most 100% of the own wage (Art. 39)" },
+    ]);
 
     const published = await as('provincial_agency', 'POST', '/standards', next);
     expect(published.status).toBe(201);
