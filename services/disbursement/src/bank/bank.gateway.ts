@@ -15,9 +15,9 @@ export interface BankRejection {
 
 /**
  * The bank, as the payout sees it: a whole batch goes in one submission and the bank answers
- * with the instructions it rejects; every other one is paid. A real gateway joins the batch
- * query to the register through `db` (the batch's own transaction) to read each instruction's
- * payee, account and amount, and sends them as one file.
+ * with the instructions it rejects; every other one is paid. A real gateway reads each
+ * instruction's payee, account (decrypted) and amount with `paymentInstructions` through `db`
+ * (the batch's own transaction), and sends them as one file.
  */
 export interface BankGateway {
   /** Submits a batch; returns the rejected instructions. */

@@ -2,7 +2,7 @@ import type { PlanLine } from '@fund/shared';
 import type { RunningService } from '@fund/shared/server';
 import type { DisbursementDB } from '../db';
 import { insertBeneficiaries } from '../register/beneficiary.repository';
-import { household, startDisbursement, worker, type Client } from '../test-support';
+import { household, startDisbursement, testCipher, worker, type Client } from '../test-support';
 
 const MONTH = '2025-06';
 const CITY = '620500';
@@ -22,7 +22,7 @@ describe('a preparation over register rows the benefit schema refuses', () => {
       worker(CITY),
       household(CITY, { dependants: [spouse, spouse] }),
       household(CITY, { dependants: [{ relation: 'cousin', loneElderlyOrOrphan: false } as never] }),
-    ]);
+    ], testCipher);
 
     const draft = await api.get(`/drafts/${MONTH}/${CITY}`);
     expect(draft.status).toBe(422);
