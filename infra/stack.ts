@@ -55,6 +55,21 @@ export function payloadKey(): string {
   return fs.readFileSync(file, 'utf8').trim();
 }
 
+/**
+ * The register encryption key of the disbursement service (base64, 32 bytes): REGISTER_KEY, else one
+ * generated on first start and kept under .data/. Losing it makes the register's ID numbers and bank
+ * accounts unreadable.
+ */
+export function registerKey(): string {
+  if (process.env.REGISTER_KEY) return process.env.REGISTER_KEY;
+  const file = path.join(DATA_DIR, 'register-key');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(DATA_DIR, { recursive: true });
+    fs.writeFileSync(file, crypto.randomBytes(32).toString('base64'), { mode: 0o600 });
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
 /** Runs a TypeScript entry point of the repo in its own Node process, logs appended to a file. */
 export function spawnTs(entry: string, env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });

@@ -36,6 +36,9 @@ export async function authHeader(role: Role, user: { userId?: string; cityCode?:
   return { authorization: `Bearer ${token}` };
 }
 
+/** The register encryption key of every disbursement service a test starts (base64, 32 bytes). */
+export const TEST_REGISTER_KEY = 'q0ZxK7o3Hq1mTQ8bX2oV4yJt9cWl6nR5sPe0uA1dG3k=';
+
 /** The environment a service process would be given, pointing at a test database; tokens are signed with TEST_SECRET. */
 export function serviceEnv(urls: ServiceDatabaseUrls, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
@@ -45,6 +48,7 @@ export function serviceEnv(urls: ServiceDatabaseUrls, extra: Record<string, stri
     LOG_LEVEL: 'silent',
     AUTH_JWT_SECRET: TEST_SECRET,
     PAYLOAD_KEY: TEST_PAYLOAD_KEY,
+    REGISTER_KEY: TEST_REGISTER_KEY,
     ...extra,
   };
 }

@@ -60,6 +60,7 @@ export async function runBench(args: string[]): Promise<number> {
 
     const secret = crypto.randomBytes(32).toString('hex');
     const payloadKey = crypto.randomBytes(32).toString('base64');
+    const registerKey = crypto.randomBytes(32).toString('base64');
     const env = (service: 'collection' | 'budget' | 'disbursement', extra: Record<string, string> = {}) => ({
       PORT: '0',
       HOST: '127.0.0.1',
@@ -74,7 +75,7 @@ export async function runBench(args: string[]): Promise<number> {
     });
     const seeding = Date.now();
     const collection = await startService(collectionService(loadCollectionConfig(env('collection'))));
-    const disbursement = await startService(disbursementService(loadDisbursementConfig(env('disbursement'))));
+    const disbursement = await startService(disbursementService(loadDisbursementConfig(env('disbursement', { REGISTER_KEY: registerKey }))));
     const budget = await startService(
       budgetService(
         loadBudgetConfig(

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { SERVICE_NAMES } from '@fund/shared/server';
 import { DATA_DIR } from '../paths';
 import { provisionDatabase, resolvePostgres } from '../postgres';
-import { authSecret, payloadKey, PORTS, rolePassword, serviceUrl, spawnTs, waitForHttp } from '../stack';
+import { authSecret, payloadKey, PORTS, registerKey, rolePassword, serviceUrl, spawnTs, waitForHttp } from '../stack';
 import { findTemporalCli, portAnswers, startTemporalServer, stopChild } from '../temporal';
 
 const DATABASE = process.env.FUND_DATABASE ?? 'provincial_fund';
@@ -71,6 +71,7 @@ export async function runStack(): Promise<number> {
           DATABASE_MIGRATION_URL: urls[service].ownerUrl,
           TEMPORAL_ADDRESS: temporal.address,
           CYCLE_CLOCK,
+          ...(service === 'disbursement' ? { REGISTER_KEY: registerKey() } : {}),
         },
         path.join(logs, `${service}.log`),
       );

@@ -1,8 +1,14 @@
 import { z } from 'zod';
 import { baseServiceConfig, loadConfig } from '@fund/shared/server';
+import { registerKeyConfig } from './register/register-cipher';
 
-/** The disbursement service's environment: the shared service variables (database, AUTH_JWT_SECRET, SEED_DEMO, DEMO_BENEFICIARIES) and its own. */
+/**
+ * The disbursement service's environment: the shared service variables (database, AUTH_JWT_SECRET,
+ * SEED_DEMO, DEMO_BENEFICIARIES), the register key (REGISTER_KEY, REGISTER_PREVIOUS_KEYS: the
+ * service does not start without it) and its own.
+ */
 export const disbursementConfigSchema = baseServiceConfig.extend({
+  ...registerKeyConfig.shape,
   /**
    * Cities paid at once on the province's payout day: the database's cores plus one, which keeps
    * them busy across each batch's round trips; more only queue (3 on 2 cores: 290 ms for 26,800

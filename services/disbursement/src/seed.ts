@@ -7,6 +7,7 @@ import { computeDue } from './entitlements/entitlement.compute';
 import { postOpeningBalance } from './pool/pool.repository';
 import { insertBeneficiaries, insertClaims, type NewBeneficiary, type NewClaim } from './register/beneficiary.repository';
 import { idNumberCheckChar, luhnCheckDigit } from './register/identity';
+import type { RegisterCipher } from './register/register-cipher';
 import type { StandardsSource } from './standards/standards.repository';
 
 // Most recognised injuries are minor: grades 7-10 dominate, grades 1-4 are few.
@@ -23,14 +24,15 @@ const EARLIEST_CASE = Date.UTC(2023, 0, 1);
  * population (workers of every grade, some on nursing care, some retired or suspended, deceased
  * workers' dependant households, two hospitals per city), about 0.5% with invalid bank details
  * so the returned-payment path shows, a few approved one-time claims and medical settlements
- * per city, a few cases the fraud rules hold (see `plantSuspiciousCases`), and an opening
+ * per city, a few cases the fraud rules hold (see `plantSuspiciousCases`), ID numbers and accounts
+ * sealed under the register key like every register write, and an opening
  * balance of the special account covering two months of payouts.
  * Runs only on an empty register; set-based inserts keep 20,000 beneficiaries to seconds.
  */
 export async function seedDisbursement(
   db: Kysely<DisbursementDB>,
   logger: Logger,
-  options: { beneficiaries: number; standards: StandardsSource; now?: Date },
+  options: { beneficiaries: number; standards: StandardsSource; cipher: RegisterCipher; now?: Date },
 ): Promise<void> {
   const existing = await db.selectFrom('beneficiaries').select('id').limit(1).executeTakeFirst();
   if (existing) return;
@@ -130,7 +132,7 @@ export async function seedDisbursement(
   const planted = plantSuspiciousCases(rows, new Set(claimants.map((c) => c.index)), bankAccount());
 
   const started = Date.now();
-  const ids = await insertBeneficiaries(db, rows);
+  const ids = await insertBeneficiaries(db, rows, options.cipher);
   const claims = claimants.map((c): NewClaim => {
     const row = rows[c.index] as NewBeneficiary;
     return {

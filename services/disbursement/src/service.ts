@@ -13,6 +13,8 @@ import { payoutReportRoutes } from './payouts/report.routes';
 import { poolRoutes } from './pool/pool.routes';
 import { reconciliationRoutes } from './reconciliation/reconciliation.routes';
 import { beneficiaryRoutes } from './register/beneficiary.routes';
+import { RegisterCipher } from './register/register-cipher';
+import { sealRegister } from './register/sealing';
 import { seedDisbursement } from './seed';
 import { standardsSource } from './standards/standards.repository';
 import { standardsRoutes } from './standards/standards.routes';
@@ -37,6 +39,7 @@ export function disbursementService(
 ): ServiceDefinition<DisbursementDB, DisbursementConfig> {
   const bank = deps.bank ?? simulatedBank();
   const standards = standardsSource(deps.rules ?? { standards: DEMO_STANDARDS, yearlyParams: DEMO_YEARLY_PARAMETERS });
+  const cipher = RegisterCipher.fromConfig(config);
   return {
     name: 'disbursement',
     config,
@@ -46,14 +49,19 @@ export function disbursementService(
         // Every route declares who may call it; only /healthz, /readyz and /metrics are open.
         const access = guard(config.AUTH_JWT_SECRET);
         app.use(poolRoutes(db, access));
-        app.use(beneficiaryRoutes(db, bank, access));
+        app.use(beneficiaryRoutes(db, bank, cipher, access));
         app.use(draftRoutes(db, standards, access));
-        app.use(payoutRoutes(db, bank, standards, access, { metrics: paymentMetrics(metrics.registry), provincialConcurrency: config.PROVINCIAL_PAYOUT_CONCURRENCY }));
+        app.use(payoutRoutes(db, bank, standards, access, { metrics: paymentMetrics(metrics.registry), provincialConcurrency: config.PROVINCIAL_PAYOUT_CONCURRENCY, cipher }));
         app.use(payoutReportRoutes(db, access));
         app.use(holdRoutes(db, bank, access));
         app.use(standardsRoutes(db, standards, access));
         app.use(reconciliationRoutes(db, access));
       }),
-    seed: ({ db, logger, config: c }) => seedDisbursement(db, logger, { beneficiaries: c.DEMO_BENEFICIARIES, standards }),
+    // The register's ID numbers and accounts under REGISTER_KEY before anything reads them (see `sealRegister`).
+    prepare: async ({ db, logger }) => {
+      const result = await sealRegister(db, cipher);
+      if (result.sealed + result.rekeyed > 0) logger.info({ ...result, keyId: cipher.keyId }, 'register identifiers encrypted under the current register key');
+    },
+    seed: ({ db, logger, config: c }) => seedDisbursement(db, logger, { beneficiaries: c.DEMO_BENEFICIARIES, standards, cipher }),
   };
 }

@@ -1,10 +1,11 @@
 import { startService, type RunningService } from '@fund/shared/server';
 import type { Role } from '@fund/shared';
-import { authHeader, createTestDatabase, serviceEnv } from '../../../test/harness';
+import { authHeader, createTestDatabase, serviceEnv, TEST_REGISTER_KEY } from '../../../test/harness';
 import { loadDisbursementConfig } from './config';
 import type { DisbursementDB } from './db';
 import type { NewBeneficiary } from './register/beneficiary.repository';
 import { idNumberCheckChar, luhnCheckDigit } from './register/identity';
+import { RegisterCipher } from './register/register-cipher';
 import { disbursementService, type DisbursementDeps } from './service';
 
 /** An answer of the service under test. */
@@ -44,6 +45,9 @@ export async function startDisbursement(
   const service = await startService(disbursementService(loadDisbursementConfig(serviceEnv(urls.disbursement, env)), deps));
   return { service, api: client(service.url) };
 }
+
+/** The register cipher of every service a test starts (TEST_REGISTER_KEY), for writing the register directly. */
+export const testCipher = new RegisterCipher(Buffer.from(TEST_REGISTER_KEY, 'base64'));
 
 let serial = 0;
 

@@ -11,6 +11,8 @@ export interface ServiceDefinition<DB, C extends BaseServiceConfig> {
   config: C;
   migrations: Record<string, Migration>;
   buildApp(deps: { db: Kysely<DB>; logger: Logger; metrics: Metrics; config: C }): Express;
+  /** Runs at every start after the migrations, before seeding and serving: data steps that need the service's own keys. */
+  prepare?(deps: { db: Kysely<DB>; logger: Logger; config: C }): Promise<void>;
   seed?(deps: { db: Kysely<DB>; logger: Logger; config: C }): Promise<void>;
 }
 
@@ -23,7 +25,7 @@ export interface RunningService<DB> {
 }
 
 /**
- * Migrates as the owner role, seeds when asked, listens, and on stop finishes in-flight
+ * Migrates as the owner role, runs the service's start-up step, seeds when asked, listens, and on stop finishes in-flight
  * requests before closing the pool.
  */
 export async function startService<DB, C extends BaseServiceConfig>(def: ServiceDefinition<DB, C>): Promise<RunningService<DB>> {
@@ -33,6 +35,7 @@ export async function startService<DB, C extends BaseServiceConfig>(def: Service
 
   const db = createDb<DB>(def.config.DATABASE_URL, def.name);
   const metrics = createMetrics(def.name);
+  if (def.prepare) await def.prepare({ db, logger, config: def.config });
   if (def.config.SEED_DEMO && def.seed) await def.seed({ db, logger, config: def.config });
 
   const app = def.buildApp({ db, logger, metrics, config: def.config });

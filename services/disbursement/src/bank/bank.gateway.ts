@@ -18,10 +18,10 @@ export interface BankRejection {
 
 /**
  * The bank, as the payout sees it: a whole batch goes in one submission and the bank answers
- * with the instructions it rejects; every other one is paid. A real gateway reads the batch's
- * entitlements with the register through `db` (the batch's own transaction), so a batch of any
- * size reaches the bank without passing through the service's memory row by row, and sends
- * each instruction's payee, account and amount as one file.
+ * with the instructions it rejects; every other one is paid. A real gateway reads each
+ * instruction's payee, account (decrypted) and amount with `paymentInstructions` through `db`
+ * (the batch's own transaction), so a batch of any size reaches the bank without passing
+ * through the service's memory row by row, and sends them as one file.
  */
 export interface BankGateway {
   /** Submits a batch; returns the rejected instructions. */

@@ -1,14 +1,6 @@
 import { apportion, divideRoundHalfUp, formatBp, formatYuan } from './arithmetic';
-import {
-  cappedOwnWage,
-  caseFactsSchema,
-  claimFactsSchema,
-  monthlyEntitlements,
-  oneTimeEntitlements,
-  type CaseFacts,
-  type Dependant,
-  type Entitlement,
-} from './compute';
+import { cappedOwnWage, monthlyEntitlements, oneTimeEntitlements } from './compute';
+import { caseFactsSchema, claimFactsSchema, type CaseFacts, type Dependant, type Entitlement } from './facts';
 import {
   benefitStandardSchema,
   DEMO_STANDARDS,
@@ -334,15 +326,18 @@ describe("dependants' pensions (Art. 39)", () => {
     ]);
   });
 
-  it('applies the July 2025 adjustment on top of the capped total', () => {
-    // cap total 600,000 x 103% = 618,000, split 4:3:3:4:
-    //   exact 176,571.43 / 132,428.57 / 132,428.57 / 176,571.43; floors sum 617,998; +1 to each child
-    expect(amounts(monthly(deceasedWorker([spouse, child, child, loneParent]), '2025-07'))).toEqual([
-      ['dependant_pension', 176_571n],
-      ['dependant_pension', 132_429n],
-      ['dependant_pension', 132_429n],
-      ['dependant_pension', 176_571n],
+  it('keeps the capped total at the own wage under the July 2025 adjustment', () => {
+    // 100% x 103% = 618,000 would pass the own wage; Art. 39 caps the total at 600,000, split 4:3:3:4 as without it.
+    const lines = monthly(deceasedWorker([spouse, child, child, loneParent]), '2025-07');
+    expect(amounts(lines)).toEqual([
+      ['dependant_pension', 171_429n],
+      ['dependant_pension', 128_571n],
+      ['dependant_pension', 128_571n],
+      ['dependant_pension', 171_429n],
     ]);
+    expect(lines[0]?.basis).toBe(
+      'spouse: 40% of own wage ¥6,000.00 x (1 + 3% Art. 40 adjustment); shares total 140% x (1 + 3% Art. 40 adjustment), so the own wage (the Art. 39 cap) is split in proportion; standard gs-2025-07',
+    );
   });
 
   it('is owed after a non-work death only for grades 1-4', () => {

@@ -13,112 +13,15 @@
  * and death subsidies the year before the death date, and the minimum wage is the one in
  * force in the payment month's year.
  */
-import { z } from 'zod';
 import { applyBp, apportion, BP_PER_WHOLE, divideRoundHalfUp, formatBp, formatYuan } from './arithmetic';
+import type { CaseFacts, ClaimFacts, Entitlement } from './facts';
 import {
-  dateSchema,
   monthSchema,
-  nursingLevelSchema,
   parametersForYear,
   selectStandard,
   type BenefitStandard,
   type YearlyParameters,
 } from './standards';
-
-/** Kinds of entitlement the fund pays. */
-export const entitlementTypeSchema = z.enum([
-  'disability_allowance',
-  'minimum_wage_top_up',
-  'nursing_care',
-  'dependant_pension',
-  'one_time_disability_subsidy',
-  'funeral_subsidy',
-  'one_time_death_subsidy',
-]);
-/** Kinds of entitlement the fund pays. */
-export type EntitlementType = z.infer<typeof entitlementTypeSchema>;
-
-/** Monthly (long-term) or one-time. */
-export const entitlementCategorySchema = z.enum(['long_term', 'one_time']);
-/** Monthly (long-term) or one-time. */
-export type EntitlementCategory = z.infer<typeof entitlementCategorySchema>;
-
-/** One amount the fund owes, with a short explanation of how it was computed. */
-export const entitlementSchema = z.object({
-  type: entitlementTypeSchema,
-  category: entitlementCategorySchema,
-  amountFen: z.bigint().nonnegative(),
-  basis: z.string().min(1),
-  /** For a dependant's pension: the dependant's index in `CaseFacts.dependants`. */
-  dependantIndex: z.int().nonnegative().optional(),
-});
-/** One amount the fund owes. */
-export type Entitlement = z.infer<typeof entitlementSchema>;
-
-/** A dependant of a deceased worker (Reg. Art. 39). */
-export const dependantSchema = z.object({
-  relation: z.enum(['spouse', 'child', 'parent', 'other']),
-  /** A lone elderly person or an orphan gets an extra share. */
-  loneElderlyOrOrphan: z.boolean(),
-});
-/** A dependant of a deceased worker. */
-export type Dependant = z.infer<typeof dependantSchema>;
-
-/** Whether a death was caused by the work injury (Art. 39 para. 1-2) or not (para. 3). */
-export const deathCauseSchema = z.enum(['work_injury', 'other']);
-
-const claimFactsObject = z.object({
-  disabilityGrade: z.int().min(1).max(10).nullable(),
-  /** Average monthly wage in the 12 months before injury, before the Art. 64 floor/cap. */
-  ownWageFen: z.bigint().nonnegative(),
-  injuryRecognitionDate: dateSchema,
-  deceased: z.boolean(),
-  deathDate: dateSchema.nullable(),
-  deathCause: deathCauseSchema.nullable(),
-});
-
-const caseFactsObject = claimFactsObject.extend({
-  nursingLevel: nursingLevelSchema.nullable(),
-  dependants: z.array(dependantSchema),
-  status: z.enum(['active', 'suspended', 'deceased', 'retired']),
-  /** The date retirement took effect (age reached and procedures completed), if any. */
-  retirementDate: dateSchema.nullable(),
-});
-
-type DeathFacts = Pick<z.infer<typeof claimFactsObject>, 'deceased' | 'deathDate' | 'deathCause' | 'injuryRecognitionDate'>;
-
-function checkDeathFacts(facts: DeathFacts, ctx: z.RefinementCtx): void {
-  if (facts.deceased !== (facts.deathDate !== null)) {
-    ctx.addIssue({ code: 'custom', path: ['deathDate'], message: 'a death date is required exactly when the worker is deceased' });
-  }
-  if (facts.deceased !== (facts.deathCause !== null)) {
-    ctx.addIssue({ code: 'custom', path: ['deathCause'], message: 'a death cause is required exactly when the worker is deceased' });
-  }
-}
-
-/** Facts of one claim that decide its one-time benefits. */
-export const claimFactsSchema = claimFactsObject.superRefine(checkDeathFacts);
-/** Facts of one claim that decide its one-time benefits. */
-export type ClaimFacts = z.infer<typeof claimFactsSchema>;
-
-/** Facts of one case on the beneficiary register that decide its monthly benefits. */
-export const caseFactsSchema = caseFactsObject.superRefine((facts, ctx) => {
-  checkDeathFacts(facts, ctx);
-  if (facts.status === 'deceased' && !facts.deceased) {
-    ctx.addIssue({ code: 'custom', path: ['status'], message: "status 'deceased' needs deceased: true" });
-  }
-  if (facts.deceased && facts.status !== 'deceased' && facts.status !== 'suspended') {
-    ctx.addIssue({ code: 'custom', path: ['status'], message: "a deceased worker's case is 'deceased' or 'suspended'" });
-  }
-  if (facts.status === 'retired' && facts.retirementDate === null) {
-    ctx.addIssue({ code: 'custom', path: ['retirementDate'], message: "status 'retired' needs a retirement date" });
-  }
-  if (facts.dependants.filter((d) => d.relation === 'spouse').length > 1) {
-    ctx.addIssue({ code: 'custom', path: ['dependants'], message: 'at most one spouse' });
-  }
-});
-/** Facts of one case on the beneficiary register. */
-export type CaseFacts = z.infer<typeof caseFactsSchema>;
 
 const monthOfDate = (date: string): string => date.slice(0, 7);
 const yearOfDate = (date: string): number => Number(date.slice(0, 4));
@@ -264,17 +167,15 @@ function dependantPensions(caseFacts: CaseFacts, standard: BenefitStandard, year
   const tag = `standard ${standard.version}`;
 
   let amounts = shares.map((share) => adjustedShare(wage.fen, share, adjustment));
-  const capTotal = adjustedShare(wage.fen, rules.totalCapBp, adjustment);
-  // Individually rounded shares could pass the cap by a fen or two at exactly 100%, so apportion from there on.
-  const capped = totalBp >= rules.totalCapBp || amounts.reduce((a, b) => a + b, 0n) > capTotal;
-  if (capped) amounts = apportion(capTotal, shares);
+  const cap = dependantsCap(wage.fen, rules.totalCapBp, adjustment);
+  // Individually rounded shares could pass the cap by a fen or two at exactly the cap, so apportion from there on.
+  const capped = totalBp > 0 && (totalBp >= rules.totalCapBp || amounts.reduce((a, b) => a + b, 0n) > cap.fen);
+  if (capped) amounts = apportion(cap.fen, shares);
 
   return caseFacts.dependants.map((d, i) => {
     const share = shares[i] ?? 0;
     const bonus = d.loneElderlyOrOrphan ? ' incl. lone-elderly/orphan bonus' : '';
-    const capNote = capped
-      ? `; shares total ${formatBp(totalBp)}, so ${formatBp(rules.totalCapBp)} of own wage is split in proportion`
-      : '';
+    const capNote = capped ? `; shares total ${formatBp(totalBp)}${adjustmentNote(standard)}, so ${cap.note} is split in proportion` : '';
     return {
       type: 'dependant_pension' as const,
       category: 'long_term' as const,
@@ -283,6 +184,16 @@ function dependantPensions(caseFacts: CaseFacts, standard: BenefitStandard, year
       dependantIndex: i,
     };
   });
+}
+
+/**
+ * What the dependants' pensions may add up to: the standard's cap share of the own wage with the
+ * Art. 40 adjustment, and never more than the own wage itself (Art. 39), whatever the standard says.
+ */
+function dependantsCap(wageFen: bigint, totalCapBp: number, adjustmentBp: number): { fen: bigint; note: string } {
+  const adjusted = adjustedShare(wageFen, totalCapBp, adjustmentBp);
+  if (adjusted <= wageFen) return { fen: adjusted, note: `${formatBp(totalCapBp)} of own wage${adjustmentBp === 0 ? '' : ` x (1 + ${formatBp(adjustmentBp)})`}` };
+  return { fen: wageFen, note: 'the own wage (the Art. 39 cap)' };
 }
 
 /**

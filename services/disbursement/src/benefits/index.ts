@@ -1,3 +1,4 @@
 export * from './arithmetic';
 export * from './standards';
+export * from './facts';
 export * from './compute';

@@ -1,7 +1,10 @@
 import { ErrorCode, type PlanCategory } from '@fund/shared';
 import { HttpError } from '@fund/shared/server';
 import { sql } from 'kysely';
+import type { z } from 'zod';
 import {
+  caseFactsSchema,
+  claimFactsSchema,
   monthlyEntitlements,
   oneTimeEntitlements,
   type BenefitStandard,
@@ -70,13 +73,39 @@ export function entitlementKey(e: {
   return `${e.periodMonth ?? ''}|${e.beneficiaryId}|${e.type}|${e.claimId ?? ''}|${e.dependantIndex ?? ''}`;
 }
 
-/** The case facts the benefit rules compute from, out of a beneficiary's stored columns. */
-export function caseFactsOf(b: Omit<CaseFactsRecord, 'id'>): CaseFacts {
+/** A rule of the benefit schema a register row breaks, as the shared error body names it. */
+export interface FactsIssue {
+  field: string;
+  rule: string;
+}
+
+/** The register row's case facts fail the benefit schema: they are never computed, so never paid. */
+export class RefusedFacts extends Error {
+  constructor(
+    readonly subject: string,
+    readonly issues: readonly FactsIssue[],
+  ) {
+    super(`${subject}: ${issues.map((i) => `${i.field} ${i.rule}`).join('; ')}`);
+    this.name = 'RefusedFacts';
+  }
+}
+
+function parsed<T>(schema: z.ZodType<T>, input: unknown, subject: string, field: string): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new RefusedFacts(
+    subject,
+    result.error.issues.map((issue) => ({ field: [field, ...issue.path.map(String)].join('.'), rule: issue.message })),
+  );
+}
+
+function rawCaseFacts(b: Omit<CaseFactsRecord, 'id'>) {
   return {
     disabilityGrade: b.disability_grade,
-    ownWageFen: BigInt(b.own_wage_fen ?? '0'),
+    // A missing wage or date is refused by the schema, never read as 0 and then floored.
+    ownWageFen: b.own_wage_fen === null ? null : BigInt(b.own_wage_fen),
     nursingLevel: b.nursing_level,
-    injuryRecognitionDate: b.injury_recognition_date ?? '',
+    injuryRecognitionDate: b.injury_recognition_date,
     deceased: b.death_date !== null,
     deathDate: b.death_date,
     deathCause: b.death_cause,
@@ -86,9 +115,35 @@ export function caseFactsOf(b: Omit<CaseFactsRecord, 'id'>): CaseFacts {
   };
 }
 
-function claimFactsOf(b: CaseFactsRecord): ClaimFacts {
-  const { nursingLevel: _n, dependants: _d, status: _s, retirementDate: _r, ...facts } = caseFactsOf(b);
-  return facts;
+/**
+ * The case facts the benefit rules compute from, out of a beneficiary's stored columns, checked
+ * with `caseFactsSchema`; throws `RefusedFacts` naming the beneficiary and the rules it breaks.
+ */
+export function caseFactsOf(b: Omit<CaseFactsRecord, 'id'> & { id?: string; beneficiary_id?: string }): CaseFacts {
+  const id = b.beneficiary_id ?? b.id ?? '?';
+  return parsed(caseFactsSchema, rawCaseFacts(b), `beneficiary ${id}`, `beneficiaries.${id}`);
+}
+
+/** A claim's facts out of its beneficiary's columns, checked with `claimFactsSchema`. */
+function claimFactsOf(b: CaseFactsRecord, claimId: string): ClaimFacts {
+  const { nursingLevel: _n, dependants: _d, status: _s, retirementDate: _r, ...facts } = rawCaseFacts(b);
+  return parsed(claimFactsSchema, facts, `claim ${claimId} of beneficiary ${b.id}`, `claims.${claimId}`);
+}
+
+/**
+ * Refuses the whole computation when any row is refused: a month is prepared (and a draft offered)
+ * from a register whose every row computes, or not at all, so nothing is stored or paid for it
+ * until the rows are corrected.
+ */
+function refuseAll(month: string, cityCode: string, refused: readonly RefusedFacts[]): void {
+  if (refused.length === 0) return;
+  throw new HttpError(
+    422,
+    ErrorCode.ValidationFailed,
+    `the ${month} benefits of ${cityCode} are not computed, the register refuses ${refused.length} row(s) (nothing is stored or paid): ` +
+      refused.map((r) => r.message).join(' | '),
+    { issues: refused.flatMap((r) => r.issues) },
+  );
 }
 
 // A missing standard or yearly figure is a data problem the caller must fix, not a crash.
@@ -104,7 +159,9 @@ function computing<T>(what: string, compute: () => T): T {
  * Everything owed in `month` to a city's register, computed with the benefit standards: the
  * month's long-term entitlements of every case that is not suspended (the benefits module decides
  * what retirement, death and recognition dates allow), and the one-time entitlements of every
- * approved, unpaid claim (a hospital's medical settlement is its billed amount).
+ * approved, unpaid claim (a hospital's medical settlement is its billed amount). Every row's facts
+ * are checked with the benefit schemas first; any row refused refuses the whole (422, each row's
+ * id and rules named in the message and `issues`).
  */
 export async function computeDue(db: Db, month: string, cityCode: string, rules: BenefitRules): Promise<DueEntitlement[]> {
   const due: DueEntitlement[] = [];
@@ -117,9 +174,21 @@ export async function computeDue(db: Db, month: string, cityCode: string, rules:
     .where(sql<boolean>`injury_recognition_date < (${`${month}-01`}::date + interval '1 month')`)
     .orderBy('id')
     .execute()) as CaseFactsRecord[];
+  const refused: RefusedFacts[] = [];
+  const checked = <T>(read: () => T): T | null => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof RefusedFacts)) throw error;
+      refused.push(error);
+      return null;
+    }
+  };
   for (const b of cases) {
+    const facts = checked(() => caseFactsOf(b));
+    if (facts === null) continue;
     const lines = computing(`the ${month} benefits of beneficiary ${b.id}`, () =>
-      monthlyEntitlements(caseFactsOf(b), month, rules.standards, rules.yearlyParams),
+      monthlyEntitlements(facts, month, rules.standards, rules.yearlyParams),
     );
     for (const line of lines) {
       const e = {
@@ -164,13 +233,16 @@ export async function computeDue(db: Db, month: string, cityCode: string, rules:
       continue;
     }
     const wanted = CLAIM_TYPES[claim.claim_type];
+    const facts = checked(() => claimFactsOf(b, claim.claim_id));
+    if (facts === null) continue;
     const lines = computing(`the one-time benefits of claim ${claim.claim_id}`, () =>
-      oneTimeEntitlements(claimFactsOf(b), rules.standards, rules.yearlyParams),
+      oneTimeEntitlements(facts, rules.standards, rules.yearlyParams),
     );
     for (const line of lines.filter((l) => wanted.has(l.type))) {
       const e = { ...base, type: line.type, category: line.category };
       due.push({ ...e, amountFen: line.amountFen, basis: line.basis, queueKey: queueKey({ ...e, approvedAt: claim.approved_at }) });
     }
   }
+  refuseAll(month, cityCode, refused);
   return due.filter((e) => e.amountFen > 0n);
 }

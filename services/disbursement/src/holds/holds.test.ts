@@ -6,7 +6,7 @@ import type { DisbursementDB } from '../db';
 import { insertBeneficiaries, type NewBeneficiary } from '../register/beneficiary.repository';
 import { hashIdentifier } from '../register/identity';
 import { OWN_BENEFITS } from '../supervision';
-import { startDisbursement, testBankAccount, testIdNumber, worker, type Answer, type Client } from '../test-support';
+import { startDisbursement, testBankAccount, testCipher, testIdNumber, worker, type Answer, type Client } from '../test-support';
 
 const JUNE = '2025-06';
 // A grade 1 worker on 6,123.45 recognised 2025-03-10 is owed 551,111 fen for June (the benefits tests).
@@ -99,7 +99,7 @@ describe('supervision of every payout batch', () => {
       otherCity: worker(B, { idNumber: twiceRegistered }),
     };
     const names = Object.keys(cases);
-    const ids = Object.fromEntries((await insertBeneficiaries(service.db, Object.values(cases))).map((id, i) => [names[i]!, id]));
+    const ids = Object.fromEntries((await insertBeneficiaries(service.db, Object.values(cases), testCipher)).map((id, i) => [names[i]!, id]));
     await fundAndPrepare(A);
     await fundAndPrepare(B);
 
@@ -231,7 +231,7 @@ describe('supervision of every payout batch', () => {
       untouched: worker(D),
     };
     const names = Object.keys(cases);
-    const ids = Object.fromEntries((await insertBeneficiaries(service.db, Object.values(cases))).map((id, i) => [names[i]!, id]));
+    const ids = Object.fromEntries((await insertBeneficiaries(service.db, Object.values(cases), testCipher)).map((id, i) => [names[i]!, id]));
 
     // A death is being recorded while the run is prepared: the preparation waits for it, so the
     // change is either seen by the preparation or numbered after it, never neither.
@@ -250,12 +250,12 @@ describe('supervision of every payout batch', () => {
 
     // After the preparation: the same ID number is registered and prepared in another city, and a
     // name is corrected (a change no rule reads).
-    await insertBeneficiaries(service.db, [worker(E, { idNumber: twin })]);
+    await insertBeneficiaries(service.db, [worker(E, { idNumber: twin })], testCipher);
     await fundAndPrepare(E);
     await service.db.updateTable('beneficiaries').set({ name: '测试更正' }).where('id', '=', ids.renamed!).execute();
     // An account corrected after the preparation: the payment goes to the new one, not the one the run stored.
     const corrected = '6228480099990000111';
-    await service.db.updateTable('beneficiaries').set({ bank_account: corrected, bank_account_hash: hashIdentifier(corrected) }).where('id', '=', ids.accountCorrected!).execute();
+    await service.db.updateTable('beneficiaries').set({ bank_account_sealed: testCipher.seal('bank_account', corrected), bank_account_hash: hashIdentifier(corrected) }).where('id', '=', ids.accountCorrected!).execute();
 
     expect((await payAll(D, 100)).at(-1)).toMatchObject({ done: true });
     const holds = (await as('operator', 'GET', `/holds?month=${JUNE}&cityCode=${D}`)).body.holds as { beneficiaryId: string; rules: string[] }[];
@@ -288,7 +288,7 @@ describe('supervision of every payout batch', () => {
     const ids = await insertBeneficiaries(service.db, [
       ...Array.from({ length: 4 }, () => worker(C, { bankAccount: shared })),
       ...Array.from({ length: 6 }, () => worker(C)),
-    ]);
+    ], testCipher);
     await fundAndPrepare(C);
     const first = await api.post(`/payouts/${JUNE}/${C}/batches`, { batchNo: 0, batchSize: 3, idempotencyKey: `cycle:${JUNE}:${C}:payout:batch:0` });
     expect(first.body).toMatchObject({ processed: 0, held: 3, done: false });

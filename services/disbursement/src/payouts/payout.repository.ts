@@ -222,7 +222,7 @@ export async function preparedCities(db: Kysely<DisbursementDB>, month: string, 
   return runs.map((r) => r.city_code);
 }
 
-/** Failed payments of a city's month grouped by beneficiary; `mask` hides the account number. */
+/** Failed payments of a city's month grouped by beneficiary; `mask` opens and hides the sealed account number. */
 export async function failedPayments(
   db: Db,
   month: string,
@@ -245,7 +245,7 @@ export async function failedPayments(
       'e.type',
       'e.status as entitlement_status',
       'b.name',
-      'b.bank_account',
+      'b.bank_account_sealed',
       'b.bank_name',
       'b.bank_status',
     ])
@@ -261,7 +261,7 @@ export async function failedPayments(
     const payee = payees.get(r.beneficiary_id) ?? {
       beneficiaryId: r.beneficiary_id,
       name: r.name,
-      bankAccount: mask(r.bank_account),
+      bankAccount: mask(r.bank_account_sealed),
       bankName: r.bank_name,
       bankStatus: r.bank_status,
       failedFen: '0',

@@ -7,6 +7,7 @@ import type { BankGateway } from '../bank/bank.gateway';
 import type { DisbursementDB } from '../db';
 import type { StandardsSource } from '../standards/standards.repository';
 import { maskBankAccount } from '../register/identity';
+import type { RegisterCipher } from '../register/register-cipher';
 import type { PaymentMetrics } from './payout.metrics';
 import { failedPayments } from './payout.repository';
 import { payBatch, payoutProgress, preparePayout, repayReturned } from './payout.service';
@@ -30,9 +31,9 @@ export function payoutRoutes(
   bank: BankGateway,
   standards: StandardsSource,
   access: Guard,
-  options: { metrics?: PaymentMetrics; provincialConcurrency: number },
+  options: { metrics?: PaymentMetrics; provincialConcurrency: number; cipher: RegisterCipher },
 ): Router {
-  const { metrics, provincialConcurrency } = options;
+  const { metrics, provincialConcurrency, cipher } = options;
   const router = Router();
   // The province's payout day: every prepared city of the month, in one request.
   router.post('/payouts/:month/province', access(['system']), async (req, res) => {
@@ -59,7 +60,7 @@ export function payoutRoutes(
   router.get('/payouts/:month/:cityCode/returned', access(['system']), async (req, res) => {
     const { month, cityCode: city } = parse(monthCityParams, req.params, 'params');
     const { limit } = parse(returnedQuery, req.query, 'query');
-    res.json(await returnedPayees(db, month, city, limit));
+    res.json(await returnedPayees(db, month, city, limit, cipher));
   });
   router.get('/payouts/:month/:cityCode', access(['system', 'city_agency', 'provincial_agency', 'operator'], 'params'), async (req, res) => {
     const { month, cityCode: city } = parse(monthCityParams, req.params, 'params');
@@ -71,7 +72,7 @@ export function payoutRoutes(
       month: q.month,
       cityCode: q.cityCode,
       status: q.status,
-      beneficiaries: await failedPayments(db, q.month, q.cityCode, q.limit, maskBankAccount),
+      beneficiaries: await failedPayments(db, q.month, q.cityCode, q.limit, (sealed) => maskBankAccount(cipher.open('bank_account', sealed))),
     });
   });
   return router;

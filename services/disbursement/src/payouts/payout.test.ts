@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { DEMO_STANDARDS, DEMO_YEARLY_PARAMETERS, monthlyEntitlements, oneTimeEntitlements, type CaseFacts } from '../benefits';
 import type { DisbursementDB } from '../db';
 import { insertBeneficiaries, insertClaims, type NewBeneficiary } from '../register/beneficiary.repository';
-import { household, hospital, startDisbursement, worker, type Client } from '../test-support';
+import { household, hospital, startDisbursement, testCipher, worker, type Client } from '../test-support';
 
 const JUNE = '2025-06';
 const JULY = '2025-07';
@@ -65,7 +65,7 @@ describe('monthly payout', () => {
       hospital(city),
       worker(city, { disabilityGrade: 10, injuryRecognitionDate: '2025-05-25' }),
     ];
-    const ids = await insertBeneficiaries(service.db, [...longTerm, ...nothingDue, ...claimants]);
+    const ids = await insertBeneficiaries(service.db, [...longTerm, ...nothingDue, ...claimants], testCipher);
     const claimantIds = ids.slice(longTerm.length + nothingDue.length);
     const t = (minute: number) => new Date(Date.UTC(2025, 5, 1, 8, minute));
     const claimIds = await insertClaims(service.db, [

@@ -1,12 +1,14 @@
 import type { ReturnedPayees } from '@fund/shared';
 import { sql } from 'kysely';
 import type { Db } from '../db';
+import type { RegisterCipher } from '../register/register-cipher';
 
 /**
  * The run's returned payments still unpaid, one row per payee with full ID number and bank
- * account, latest rejection first in mind: what an operator needs to have the details corrected.
+ * account (decrypted here, for the cycle worker, which keeps them encrypted in history), latest
+ * rejection first in mind: what an operator needs to have the details corrected.
  */
-export async function returnedPayees(db: Db, month: string, cityCode: string, limit: number): Promise<ReturnedPayees> {
+export async function returnedPayees(db: Db, month: string, cityCode: string, limit: number, cipher: RegisterCipher): Promise<ReturnedPayees> {
   const run = sql`e.city_code = ${cityCode} and e.payout_month = ${month} and e.status = 'failed'`;
   const totals = await sql<{ count: number; total: string }>`
     select count(distinct e.beneficiary_id)::int as count, coalesce(sum(e.amount_fen), 0)::text as total
@@ -14,8 +16,8 @@ export async function returnedPayees(db: Db, month: string, cityCode: string, li
   const rows = await sql<{
     beneficiary_id: string;
     name: string;
-    id_number: string;
-    bank_account: string;
+    id_number_sealed: string;
+    bank_account_sealed: string;
     bank_name: string;
     bank_status: string;
     entitlements: number;
@@ -24,7 +26,7 @@ export async function returnedPayees(db: Db, month: string, cityCode: string, li
     last_failed_at: Date;
     last_reason: string | null;
   }>`
-    select b.id::text as beneficiary_id, b.name, b.id_number, b.bank_account, b.bank_name, b.bank_status,
+    select b.id::text as beneficiary_id, b.name, b.id_number_sealed, b.bank_account_sealed, b.bank_name, b.bank_status,
       count(*)::int as entitlements, sum(e.amount_fen)::text as returned_fen,
       max(p.attempt)::int as last_attempt, max(p.created_at) as last_failed_at,
       (array_agg(p.failure_reason order by p.created_at desc))[1] as last_reason
@@ -46,8 +48,8 @@ export async function returnedPayees(db: Db, month: string, cityCode: string, li
     payees: rows.rows.map((r) => ({
       beneficiaryId: r.beneficiary_id,
       name: r.name,
-      idNumber: r.id_number,
-      bankAccount: r.bank_account,
+      idNumber: cipher.open('id_number', r.id_number_sealed),
+      bankAccount: cipher.open('bank_account', r.bank_account_sealed),
       bankName: r.bank_name,
       bankStatus: r.bank_status,
       returnedFen: r.returned_fen,

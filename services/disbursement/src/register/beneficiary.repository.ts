@@ -1,13 +1,14 @@
 import { ErrorCode, type CorrectBankAccountRequest } from '@fund/shared';
 import { HttpError, notFound } from '@fund/shared/server';
 import { sql } from 'kysely';
-import type { BankGateway } from '../bank/bank.gateway';
+import type { BankGateway, PaymentBatch } from '../bank/bank.gateway';
 import type { Dependant } from '../benefits';
 import type { Db } from '../db';
 import type { BankStatus, BeneficiaryKind, BeneficiaryStatus, ClaimStatus, ClaimType } from './beneficiary.table';
 import { hashIdentifier } from './identity';
+import type { RegisterCipher } from './register-cipher';
 
-/** A beneficiary as read from the register, DATE columns as 'YYYY-MM-DD' text. */
+/** A beneficiary as read from the register, DATE columns as 'YYYY-MM-DD' text, ID number and account decrypted. */
 export interface BeneficiaryRecord {
   id: string;
   city_code: string;
@@ -33,14 +34,14 @@ export interface BeneficiaryRecord {
 const day = (column: 'injury_recognition_date' | 'death_date' | 'retirement_date') =>
   sql<string | null>`${sql.ref(column)}::text`.as(column);
 
-/** Everything a register read needs, dates as text. */
+/** Everything a register read needs, dates as text, ID number and account sealed (see `openRecord`). */
 export const beneficiaryColumns = [
   'id',
   'city_code',
   'kind',
   'name',
-  'id_number',
-  'bank_account',
+  'id_number_sealed',
+  'bank_account_sealed',
   'bank_name',
   'bank_status',
   'bank_verified_at',
@@ -54,6 +55,14 @@ export const beneficiaryColumns = [
   day('retirement_date'),
   'dependants',
 ] as const;
+
+type SealedRecord = Omit<BeneficiaryRecord, 'id_number' | 'bank_account'> & { id_number_sealed: string; bank_account_sealed: string };
+
+/** A register row as read with `beneficiaryColumns`, its ID number and account decrypted. */
+function openRecord(row: SealedRecord, cipher: RegisterCipher): BeneficiaryRecord {
+  const { id_number_sealed, bank_account_sealed, ...rest } = row;
+  return { ...rest, id_number: cipher.open('id_number', id_number_sealed), bank_account: cipher.open('bank_account', bank_account_sealed) };
+}
 
 /** Only what the benefit standards need: no names, ID numbers or bank details. */
 export const caseFactColumns = [
@@ -106,32 +115,33 @@ export interface NewBeneficiary {
 
 /**
  * Registers beneficiaries in one set-based statement per 5,000 (INSERT ... SELECT FROM unnest),
- * hashing ID numbers and accounts on the way. Returns the new ids in input order.
+ * hashing ID numbers and accounts on the way and storing them sealed under the register key, never
+ * in plaintext. Returns the new ids in input order.
  */
-export async function insertBeneficiaries(db: Db, rows: readonly NewBeneficiary[]): Promise<string[]> {
+export async function insertBeneficiaries(db: Db, rows: readonly NewBeneficiary[], cipher: RegisterCipher): Promise<string[]> {
   const ids: string[] = [];
   for (let start = 0; start < rows.length; start += 5_000) {
     const chunk = rows.slice(start, start + 5_000);
     const col = <T>(pick: (r: NewBeneficiary) => T) => chunk.map(pick);
     const inserted = await sql<{ id: string }>`
       insert into beneficiaries (
-        city_code, kind, name, id_number, id_number_hash, bank_account, bank_account_hash, bank_name, bank_status,
+        city_code, kind, name, id_number_sealed, id_number_hash, bank_account_sealed, bank_account_hash, bank_name, bank_status,
         bank_verified_at, status, disability_grade, own_wage_fen, nursing_level, injury_recognition_date, death_date,
         death_cause, retirement_date, dependants)
-      select city_code, kind, name, id_number, id_number_hash, bank_account, bank_account_hash, bank_name, bank_status,
+      select city_code, kind, name, id_number_sealed, id_number_hash, bank_account_sealed, bank_account_hash, bank_name, bank_status,
         now(), status, disability_grade, own_wage_fen, nursing_level, injury_recognition_date, death_date,
         death_cause, retirement_date, dependants
       from unnest(
         ${col((r) => r.cityCode)}::text[], ${col((r) => r.kind)}::text[], ${col((r) => r.name)}::text[],
-        ${col((r) => r.idNumber)}::text[], ${col((r) => hashIdentifier(r.idNumber))}::text[],
-        ${col((r) => r.bankAccount)}::text[], ${col((r) => hashIdentifier(r.bankAccount))}::text[],
+        ${col((r) => cipher.seal('id_number', r.idNumber))}::text[], ${col((r) => hashIdentifier(r.idNumber))}::text[],
+        ${col((r) => cipher.seal('bank_account', r.bankAccount))}::text[], ${col((r) => hashIdentifier(r.bankAccount))}::text[],
         ${col((r) => r.bankName)}::text[], ${col((r) => r.bankStatus ?? 'valid')}::text[],
         ${col((r) => r.status ?? 'active')}::text[], ${col((r) => r.disabilityGrade ?? null)}::smallint[],
         ${col((r) => (r.ownWageFen == null ? null : r.ownWageFen.toString()))}::bigint[],
         ${col((r) => r.nursingLevel ?? null)}::text[], ${col((r) => r.injuryRecognitionDate ?? null)}::date[],
         ${col((r) => r.deathDate ?? null)}::date[], ${col((r) => r.deathCause ?? null)}::text[],
         ${col((r) => r.retirementDate ?? null)}::date[], ${col((r) => JSON.stringify(r.dependants ?? []))}::jsonb[]
-      ) with ordinality as t(city_code, kind, name, id_number, id_number_hash, bank_account, bank_account_hash, bank_name,
+      ) with ordinality as t(city_code, kind, name, id_number_sealed, id_number_hash, bank_account_sealed, bank_account_hash, bank_name,
         bank_status, status, disability_grade, own_wage_fen, nursing_level, injury_recognition_date, death_date,
         death_cause, retirement_date, dependants, ord)
       order by ord
@@ -173,21 +183,21 @@ export async function insertClaims(db: Db, claims: readonly NewClaim[]): Promise
 }
 
 /** One beneficiary with its case facts, or undefined. */
-export async function findBeneficiary(db: Db, id: string): Promise<BeneficiaryRecord | undefined> {
-  return (await db.selectFrom('beneficiaries').select(beneficiaryColumns).where('id', '=', id).executeTakeFirst()) as
-    | BeneficiaryRecord
-    | undefined;
+export async function findBeneficiary(db: Db, id: string, cipher: RegisterCipher): Promise<BeneficiaryRecord | undefined> {
+  const row = (await db.selectFrom('beneficiaries').select(beneficiaryColumns).where('id', '=', id).executeTakeFirst()) as SealedRecord | undefined;
+  return row && openRecord(row, cipher);
 }
 
 /** A page of the register in id order, optionally for one city. */
 export async function listBeneficiaries(
   db: Db,
   filter: { cityCode?: string | undefined; limit: number; after?: string | undefined },
+  cipher: RegisterCipher,
 ): Promise<BeneficiaryRecord[]> {
   let query = db.selectFrom('beneficiaries').select(beneficiaryColumns).orderBy('id').limit(filter.limit);
   if (filter.cityCode) query = query.where('city_code', '=', filter.cityCode);
   if (filter.after) query = query.where('id', '>', filter.after);
-  return (await query.execute()) as BeneficiaryRecord[];
+  return ((await query.execute()) as SealedRecord[]).map((row) => openRecord(row, cipher));
 }
 
 /**
@@ -199,6 +209,7 @@ export async function correctBankAccount(
   bank: BankGateway,
   id: string,
   input: CorrectBankAccountRequest,
+  cipher: RegisterCipher,
 ): Promise<BeneficiaryRecord> {
   const verdict = await bank.verifyAccount(input);
   if (!verdict.valid) {
@@ -209,7 +220,7 @@ export async function correctBankAccount(
   const updated = await db
     .updateTable('beneficiaries')
     .set({
-      bank_account: input.bankAccount,
+      bank_account_sealed: cipher.seal('bank_account', input.bankAccount),
       bank_account_hash: hashIdentifier(input.bankAccount),
       bank_name: input.bankName,
       bank_status: 'valid',
@@ -220,7 +231,38 @@ export async function correctBankAccount(
     .returning('id')
     .executeTakeFirst();
   if (!updated) throw notFound(`beneficiary ${id}`);
-  const record = await findBeneficiary(db, id);
+  const record = await findBeneficiary(db, id, cipher);
   if (!record) throw notFound(`beneficiary ${id}`);
   return record;
+}
+
+/** One payment instruction as a bank gateway sends it: the account in full, decrypted only here. */
+export interface PaymentInstruction {
+  entitlementId: string;
+  payee: string;
+  bankAccount: string;
+  bankName: string;
+  amountFen: string;
+}
+
+/** The instructions of a batch, in entitlement id order. */
+export async function paymentInstructions(db: Db, batch: PaymentBatch, cipher: RegisterCipher): Promise<PaymentInstruction[]> {
+  const ids =
+    batch.kind === 'list'
+      ? sql`select unnest(${batch.ids}::bigint[])`
+      : sql`select e.id from entitlements e
+          where e.city_code = ${batch.cityCode} and e.payout_month = ${batch.month} and e.status = 'pending'
+            and e.id between ${batch.first}::bigint and ${batch.last}::bigint`;
+  const rows = await sql<{ id: string; name: string; bank_account_sealed: string; bank_name: string; amount_fen: string }>`
+    select e.id::text as id, b.name, b.bank_account_sealed, b.bank_name, e.amount_fen::text as amount_fen
+    from entitlements e join beneficiaries b on b.id = e.beneficiary_id
+    where e.id in (${ids})
+    order by e.id`.execute(db);
+  return rows.rows.map((r) => ({
+    entitlementId: r.id,
+    payee: r.name,
+    bankAccount: cipher.open('bank_account', r.bank_account_sealed),
+    bankName: r.bank_name,
+    amountFen: r.amount_fen,
+  }));
 }

@@ -7,6 +7,7 @@ import type { BankGateway } from '../bank/bank.gateway';
 import type { DisbursementDB } from '../db';
 import { correctBankAccount, findBeneficiary, listBeneficiaries, type BeneficiaryRecord } from './beneficiary.repository';
 import { maskBankAccount, maskIdNumber } from './identity';
+import type { RegisterCipher } from './register-cipher';
 
 const listQuery = z.object({
   cityCode: cityCode.optional(),
@@ -41,27 +42,27 @@ export function presentBeneficiary(b: BeneficiaryRecord) {
 }
 
 /** The beneficiary register (read, and bank detail corrections); a city agency sees and corrects only its own city's. */
-export function beneficiaryRoutes(db: Kysely<DisbursementDB>, bank: BankGateway, access: Guard): Router {
+export function beneficiaryRoutes(db: Kysely<DisbursementDB>, bank: BankGateway, cipher: RegisterCipher, access: Guard): Router {
   const router = Router();
   router.get('/beneficiaries', access(['city_agency', 'provincial_agency', 'operator'], 'query'), async (req, res) => {
     const q = parse(listQuery, req.query, 'query');
-    const page = await listBeneficiaries(db, { cityCode: q.cityCode, limit: q.limit, after: q.after });
+    const page = await listBeneficiaries(db, { cityCode: q.cityCode, limit: q.limit, after: q.after }, cipher);
     res.json({ beneficiaries: page.map(presentBeneficiary), next: page.length === q.limit ? (page.at(-1)?.id ?? null) : null });
   });
   router.get('/beneficiaries/:id', access(['city_agency', 'provincial_agency', 'operator']), async (req, res) => {
     const id = String(req.params.id);
-    const beneficiary = /^\d+$/.test(id) ? await findBeneficiary(db, id) : undefined;
+    const beneficiary = /^\d+$/.test(id) ? await findBeneficiary(db, id, cipher) : undefined;
     if (!beneficiary) throw notFound(`beneficiary ${id}`);
     requireOwnCity(req.actor!, beneficiary.city_code);
     res.json(presentBeneficiary(beneficiary));
   });
   router.put('/beneficiaries/:id/bank-account', access(['city_agency', 'provincial_agency', 'operator']), async (req, res) => {
     const { id } = parse(idParam, req.params, 'params');
-    const beneficiary = await findBeneficiary(db, id);
+    const beneficiary = await findBeneficiary(db, id, cipher);
     if (!beneficiary) throw notFound(`beneficiary ${id}`);
     requireOwnCity(req.actor!, beneficiary.city_code);
     const input = parse(correctBankAccountSchema, req.body);
-    res.json(presentBeneficiary(await correctBankAccount(db, bank, id, input)));
+    res.json(presentBeneficiary(await correctBankAccount(db, bank, id, input, cipher)));
   });
   return router;
 }

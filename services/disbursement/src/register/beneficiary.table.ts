@@ -18,9 +18,15 @@ export interface BeneficiaryTable {
   city_code: string;
   kind: BeneficiaryKind;
   name: string;
-  id_number: string;
+  /** Plaintext from before encryption at rest: null once the service has sealed the row, never written again. */
+  id_number: ColumnType<string | null, null | undefined, null>;
+  /** The ID number under the register key (see `RegisterCipher`). */
+  id_number_sealed: string;
   id_number_hash: string;
-  bank_account: string;
+  /** Plaintext from before encryption at rest, as `id_number`. */
+  bank_account: ColumnType<string | null, null | undefined, null>;
+  /** The bank account under the register key. */
+  bank_account_sealed: string;
   bank_account_hash: string;
   bank_name: string;
   bank_status: ColumnType<BankStatus, BankStatus | undefined, BankStatus>;

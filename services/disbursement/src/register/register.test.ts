@@ -1,7 +1,7 @@
 import { CITY_CODES, monthOf } from '@fund/shared';
 import type { RunningService } from '@fund/shared/server';
 import type { DisbursementDB } from '../db';
-import { startDisbursement, worker, type Client } from '../test-support';
+import { startDisbursement, testCipher, worker, type Client } from '../test-support';
 import { insertBeneficiaries } from './beneficiary.repository';
 import { hashIdentifier, isValidIdNumber, maskBankAccount, maskIdNumber } from './identity';
 
@@ -23,7 +23,7 @@ describe('beneficiary register', () => {
 
   it('lists and shows beneficiaries with personal numbers masked, and pages by id', async () => {
     const rows = [worker('620200', { name: '甲' }), worker('620200', { name: '乙' }), worker('620300', { name: '丙' })];
-    const ids = await insertBeneficiaries(service.db, rows);
+    const ids = await insertBeneficiaries(service.db, rows, testCipher);
     const page = await api.get('/beneficiaries?cityCode=620200&limit=1');
     expect(page.status).toBe(200);
     expect(page.body.beneficiaries).toHaveLength(1);
@@ -47,7 +47,7 @@ describe('beneficiary register', () => {
   });
 
   it('corrects bank details, re-verifies them, and refuses bad ones naming the field', async () => {
-    const [id] = await insertBeneficiaries(service.db, [worker('620400', { bankStatus: 'invalid' })]);
+    const [id] = await insertBeneficiaries(service.db, [worker('620400', { bankStatus: 'invalid' })], testCipher);
     const bad = await api.put(`/beneficiaries/${id}/bank-account`, { bankAccount: '12-34', bankName: '' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual(['body.bankAccount', 'body.bankName']);
@@ -68,12 +68,12 @@ describe('demo seed', () => {
     try {
       const counts = await service.db
         .selectFrom('beneficiaries')
-        .select(['city_code', 'kind', 'bank_status', 'id_number'])
+        .select(['city_code', 'kind', 'bank_status', 'id_number_sealed'])
         .execute();
       expect(counts).toHaveLength(1400);
       expect(new Set(counts.map((c) => c.city_code))).toEqual(new Set(CITY_CODES));
       expect(new Set(counts.map((c) => c.kind))).toEqual(new Set(['worker', 'dependant_household', 'hospital']));
-      for (const c of counts.filter((b) => b.kind !== 'hospital')) expect(isValidIdNumber(c.id_number)).toBe(true);
+      for (const c of counts.filter((b) => b.kind !== 'hospital')) expect(isValidIdNumber(testCipher.open('id_number', c.id_number_sealed))).toBe(true);
 
       const claims = await service.db.selectFrom('one_time_claims').select(['type', 'status']).execute();
       expect(new Set(claims.map((c) => c.type))).toEqual(new Set(['disability_subsidy', 'death_benefits', 'medical_settlement']));

@@ -4,7 +4,7 @@ import { authHeader } from '../../../../test/harness';
 import { DEMO_STANDARDS, type BenefitStandard } from '../benefits';
 import type { DisbursementDB } from '../db';
 import { insertBeneficiaries } from '../register/beneficiary.repository';
-import { startDisbursement, worker, type Answer, type Client } from '../test-support';
+import { startDisbursement, testCipher, worker, type Answer, type Client } from '../test-support';
 
 const AUGUST = '2025-08';
 const SEPTEMBER = '2025-09';
@@ -62,7 +62,7 @@ describe('benefit standards as versioned data', () => {
 
   it('applies a new version from its effective month only, never to a month already paid', async () => {
     // Grade 1 on 6,123.45 with full nursing care: under gs-2025-07, 567,644 + 394,174 (50% of the 2024 average) a month.
-    await insertBeneficiaries(service.db, [worker(CITY, { nursingLevel: 'full' })]);
+    await insertBeneficiaries(service.db, [worker(CITY, { nursingLevel: 'full' })], testCipher);
     const august = (await api.get(`/drafts/${AUGUST}/${CITY}`)).body.lines as PlanLine[];
     await payMonth(AUGUST, august);
     const paidAugust = await stored(AUGUST);
@@ -84,6 +84,16 @@ describe('benefit standards as versioned data', () => {
     expect(bad.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual(
       expect.arrayContaining(['body.effectiveMonth', 'body.nursingCareBp.full', 'body.nursingCareBp.most']),
     );
+    // Art. 39: no dependant's share nor their total may pass the own wage.
+    const overWage = await as('provincial_agency', 'POST', '/standards', {
+      ...next,
+      dependantPension: { spouseBp: 6000, otherDependantBp: 9500, loneElderlyOrOrphanBonusBp: 1000, totalCapBp: 12000 },
+    });
+    expect(overWage.status).toBe(400);
+    expect(overWage.body.error.details.issues).toEqual([
+      { field: 'body.dependantPension.otherDependantBp', rule: "a dependant's share with the lone-elderly/orphan bonus is at most 100% of the own wage (Art. 39)" },
+      { field: 'body.dependantPension.totalCapBp', rule: "the dependants' total is at most 100% of the own wage (Art. 39)" },
+    ]);
 
     const published = await as('provincial_agency', 'POST', '/standards', next);
     expect(published.status).toBe(201);
