@@ -11,8 +11,7 @@ export const disbursementConfigSchema = baseServiceConfig.extend({
   ...registerKeyConfig.shape,
   /**
    * Cities paid at once on the province's payout day: the database's cores plus one, which keeps
-   * them busy across each batch's round trips; more only queue (3 on 2 cores: 290 ms for 26,800
-   * payments, 2: 315 ms, 4: 300 ms).
+   * them busy across each batch's round trips; more only queue (docs/benchmarks.md).
    */
   PROVINCIAL_PAYOUT_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(3),
 });
