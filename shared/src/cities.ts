@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** A prefecture-level division of the demo province (DOMAIN.md section 8). */
+/** A prefecture-level division of the demo province (docs/domain.md). */
 export interface City {
   code: string;
   nameZh: string;

@@ -5,7 +5,7 @@ export type DeadlineStage = (typeof DEADLINE_STAGES)[number];
 /** Absolute deadlines of one month, ISO-8601 UTC instants. */
 export type Deadlines = Record<DeadlineStage, string>;
 
-/** Day of the month each stage must be done by (DOMAIN.md section 4). */
+/** Day of the month each stage must be done by (docs/domain.md). */
 export const DEFAULT_DEADLINE_DAYS: Readonly<Record<DeadlineStage, number>> = Object.freeze({
   transfer: 5,
   plan: 5,

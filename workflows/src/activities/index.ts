@@ -246,7 +246,7 @@ export const createActivities = (deps: ActivityDeps) => ({
   },
 });
 
-/** The close of a city's month: every identity of DOMAIN.md section 4, each a named check. */
+/** The close of a city's month: every identity of the month's close (docs/domain.md), each a named check. */
 export function reconcileCityFigures(
   cityCode: string,
   approvedFen: string,
