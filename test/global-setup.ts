@@ -1,13 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SERVICE_NAMES, migrateToLatest } from '@fund/shared/server';
-import { migrations as budgetMigrations } from '../services/budget/migrations';
-import { migrations as collectionMigrations } from '../services/collection/migrations';
-import { migrations as disbursementMigrations } from '../services/disbursement/migrations';
-import { DATA_DIR } from '../infra/paths';
-import { provisionDatabase, resolvePostgres } from '../infra/postgres';
-import { bundleWorkflows } from '../workflows/src/worker';
-import { findTemporalCli, freePort, startTemporalServer } from '../infra/temporal';
+import { migrations as budgetMigrations } from '@fund/budget/migrations';
+import { migrations as collectionMigrations } from '@fund/collection/migrations';
+import { migrations as disbursementMigrations } from '@fund/disbursement/migrations';
+import { DATA_DIR, findTemporalCli, freePort, provisionDatabase, resolvePostgres, startTemporalServer } from '@fund/infra';
+import { bundleWorkflows } from '@fund/workflows';
 import { TEST_ROLE_PASSWORD, type TestEnvironment } from './environment';
 
 const MIGRATIONS = { collection: collectionMigrations, budget: budgetMigrations, disbursement: disbursementMigrations };

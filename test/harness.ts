@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { Role } from '@fund/shared';
 import { issueToken, type ServiceName } from '@fund/shared/server';
-import { provisionDatabase, type ServiceDatabaseUrls } from '../infra/postgres';
+import { provisionDatabase, type ServiceDatabaseUrls } from '@fund/infra';
 import { readTestEnvironment, TEST_PAYLOAD_KEY, TEST_ROLE_PASSWORD, TEST_SECRET } from './environment';
 
 /** A fresh database cloned from the migrated template: each test file gets its own. */

@@ -6,10 +6,10 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import { Client as PgClient, type Connection as PgConnection } from 'pg';
 import { CITY_CODES, cityWorkflowId, cycleWorkflowId, monthOf, type CityStatus, type HumanRole } from '@fund/shared';
 import { EncryptionCodec, issueToken, startService, type RunningService } from '@fund/shared/server';
-import { budgetService, loadBudgetConfig } from '../../services/budget/src';
-import { collectionService, loadCollectionConfig } from '../../services/collection/src';
-import { disbursementService, loadDisbursementConfig } from '../../services/disbursement/src';
-import { bundleWorkflows, createCycleWorker, loadWorkerConfig } from '../../workflows/src';
+import { budgetService, loadBudgetConfig } from '@fund/budget';
+import { collectionService, loadCollectionConfig } from '@fund/collection';
+import { disbursementService, loadDisbursementConfig } from '@fund/disbursement';
+import { bundleWorkflows, createCycleWorker, loadWorkerConfig } from '@fund/workflows';
 import { DATA_DIR } from '../paths';
 import { dropDatabase, provisionDatabase, resolvePostgres } from '../postgres';
 import { rolePassword } from '../stack';
