@@ -19,7 +19,9 @@ module.exports = tseslint.config(
   },
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node builtins, no services' code.
+    // Its tests (*.workflow.test.ts beside it) run in Node and start a test server.
     files: ['workflows/src/workflows/**/*.ts'],
+    ignores: ['workflows/src/workflows/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

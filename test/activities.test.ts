@@ -1,8 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { cityWorkflowId, sumFen } from '@fund/shared';
-import { createActivities } from '../workflows/src/activities';
 import { serviceToken } from '@fund/shared/server';
-import { bearer, serviceClient } from '../workflows/src/activities/http';
+import { bearer, createActivities, serviceClient } from '@fund/workflows';
 import { startTestStack, TEST_SECRET, type TestStack } from './stack';
 
 // A month used by this file only.

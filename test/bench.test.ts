@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { ROOT } from '../infra/paths';
+import { ROOT } from '@fund/infra';
 import { readTestEnvironment, TEST_ROLE_PASSWORD } from './environment';
 
 /**

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CITY_CODES, PLAN_CATEGORIES, type CityStatus, type PlanLine, type Role } from '@fund/shared';
-import { DEMO_STANDARDS, type BenefitStandard } from '../services/disbursement/src/benefits';
+import { DEMO_STANDARDS, type BenefitStandard } from '@fund/disbursement';
 import { expectBalancedMonth, waitFor } from './drive';
 import { authHeader } from './harness';
 import { startTestStack, type TestStack } from './stack';

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { cityByCode, formatYuan, monthOf, ROLES, sumFen, type CityStatus, type Role } from '@fund/shared';
 import { issueToken } from '@fund/shared/server';
-import { DATA_DIR } from '../infra/paths';
-import { CONSOLE_CSP } from '../services/budget/src/console/console.routes';
+import { CONSOLE_CSP } from '@fund/budget';
+import { DATA_DIR } from '@fund/infra';
 import { waitFor } from './drive';
 import { startTestStack, TEST_SECRET, type TestStack } from './stack';
 

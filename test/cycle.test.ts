@@ -1,23 +1,43 @@
-import { CITY_CODES, cityWorkflowId, cycleWorkflowId, type CityStatus } from '@fund/shared';
+import type { WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { CITY_CODES, cityWorkflowId, cycleWorkflowId, SearchAttributes } from '@fund/shared';
 import { approveEverything, expectBalancedMonth, waitFor } from './drive';
 import { startTestStack, type TestStack } from './stack';
 
 // Months used by this file only: workflow ids are business keys shared by the whole namespace.
 const MONTH = '2027-03';
 const RESTART_MONTH = '2027-04';
-/** Day 12 begins 22 s after the start at 2 s a day: every city is approved and prepared well before. */
-const PAYOUT_DAY = 12;
+/**
+ * The clock is the test's input. Day 18 begins 51 s after the start at 3 s a day: every city is
+ * approved and prepared long before, and the province's payout has till its early warning (end of
+ * day 22) to finish. Returned payments wait for the payout deadline (end of day 25), which closes
+ * the month. Nothing below watches for a moment: each claim is read afterwards from the histories
+ * and the ledger.
+ */
+const DAY_MS = 3_000;
+const PAYOUT_DAY = 18;
+
+type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
+const eventMs = (e: HistoryEvent) => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
+const scheduledActivity = (e: HistoryEvent) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? null;
+/** The value a search attribute upsert event sets for `key`, if it sets it. */
+const upserted = (e: HistoryEvent, key: string): unknown => {
+  const payload = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.[key];
+  return payload ? defaultPayloadConverter.fromPayload(payload) : undefined;
+};
 
 describe('the monthly cycle end to end (real Temporal, PostgreSQL, HTTP)', () => {
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await startTestStack({ beneficiaries: 280, batchSize: 7, dayMs: 2_000, payoutDay: PAYOUT_DAY });
+    stack = await startTestStack({ beneficiaries: 280, batchSize: 7, dayMs: DAY_MS, payoutDay: PAYOUT_DAY });
   });
   afterAll(() => stack.stop());
 
   it('closes a month for all 14 cities, paid together on the payout day, with a balanced reconciliation; a second start gives the same cycle', async () => {
+    const requested = Date.now();
     const first = await stack.api('POST', '/cycles', 'provincial_agency', { month: MONTH });
+    const answered = Date.now();
     expect(first.status).toBe(201);
     expect(first.body.workflowId).toBe(cycleWorkflowId(MONTH));
 
@@ -26,16 +46,17 @@ describe('the monthly cycle end to end (real Temporal, PostgreSQL, HTTP)', () =>
     expect(again.body.created).toBe(false);
 
     await approveEverything(stack, MONTH);
-    // Prepared cities hold their payout for the province's payout day, nothing paid yet.
-    const holding = await waitFor(stack, MONTH, (v) => v.cities.some((c) => c.waitingFor === 'payout_day'), 60_000);
-    const payoutDay = holding.cities[0]!.payoutDay!;
-    expect(holding.cities.every((c: CityStatus) => c.payoutDay === payoutDay)).toBe(true);
-    const waiting = holding.cities.find((c) => c.waitingFor === 'payout_day')!;
-    expect(waiting).toMatchObject({ stage: 'payout', payout: null });
     const view = await waitFor(stack, MONTH, (v) => v.status === 'closed', 150_000);
     expect(view.cities.map((c) => c.cityCode).sort()).toEqual([...CITY_CODES].sort());
     expect(view.cities.every((c) => c.stage === 'closed')).toBe(true);
     await expectBalancedMonth(stack, view);
+
+    // Every city was given the one payout day of the province: day PAYOUT_DAY of the clock begun at the start.
+    const payoutDay = view.cities[0]!.payoutDay!;
+    expect(view.cities.every((c) => c.payoutDay === payoutDay)).toBe(true);
+    const offset = (PAYOUT_DAY - 1) * DAY_MS;
+    expect(Date.parse(payoutDay)).toBeGreaterThanOrEqual(requested + offset);
+    expect(Date.parse(payoutDay)).toBeLessThanOrEqual(answered + offset);
 
     // One province run, one run per city.
     const runs = [];
@@ -51,19 +72,26 @@ describe('the monthly cycle end to end (real Temporal, PostgreSQL, HTTP)', () =>
     const [earliest] = await stack.sql<{ at: Date }>(`select min(created_at) as at from disbursement.payments where month = $1`, [MONTH]);
     expect(earliest!.at.getTime()).toBeGreaterThanOrEqual(Date.parse(payoutDay));
 
-    // The province paid every city in one task begun on the payout day; each city recorded its word
-    // and ran no payout activity of its own.
-    const activities = (events: { activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null }[]) =>
-      events.flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
+    // The province paid every city in one task begun on the payout day. Each city, prepared before
+    // the day began, held its payout for it (WaitingFor = 'payout_day', nothing paid yet), then
+    // recorded the province's word and ran no payout activity of its own.
     const province = (await stack.client.workflow.getHandle(cycleWorkflowId(MONTH)).fetchHistory()).events ?? [];
-    expect(activities(province).filter((a) => a === 'payProvince')).toHaveLength(1);
-    const scheduled = province.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'payProvince')!;
-    const started = province.find((e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId) === Number(scheduled.eventId))!;
-    expect(Number(started.eventTime!.seconds) * 1000 + Math.floor((started.eventTime!.nanos ?? 0) / 1e6)).toBeGreaterThanOrEqual(Date.parse(payoutDay));
+    const payProvince = province.filter((e) => scheduledActivity(e) === 'payProvince');
+    expect(payProvince).toHaveLength(1);
+    const started = province.find((e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId) === Number(payProvince[0]!.eventId))!;
+    expect(eventMs(started)).toBeGreaterThanOrEqual(Date.parse(payoutDay));
     for (const city of CITY_CODES) {
       const events = (await stack.client.workflow.getHandle(cityWorkflowId(MONTH, city)).fetchHistory()).events ?? [];
-      expect(events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'provincialPayout')).toHaveLength(1);
-      expect(activities(events)).not.toContain('payCity');
+      const preparing = events.find((e) => scheduledActivity(e) === 'preparePayout');
+      const prepared = events.find((e) => preparing && Number(e.activityTaskCompletedEventAttributes?.scheduledEventId) === Number(preparing.eventId));
+      const hold = events.find((e) => upserted(e, SearchAttributes.WaitingFor.name) === 'payout_day');
+      const words = events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'provincialPayout');
+      expect({ city, prepared: !!prepared, held: !!hold, words: words.length }).toEqual({ city, prepared: true, held: true, words: 1 });
+      expect(upserted(hold!, SearchAttributes.CycleStage.name)).toBe('payout');
+      expect({ city, heldBeforePayoutDay: eventMs(hold!) < Date.parse(payoutDay) }).toEqual({ city, heldBeforePayoutDay: true });
+      expect(Number(prepared!.eventId)).toBeLessThan(Number(hold!.eventId));
+      expect(Number(hold!.eventId)).toBeLessThan(Number(words[0]!.eventId));
+      expect(events.map(scheduledActivity)).not.toContain('payCity');
     }
 
     // The stored report says the same as the workflow.

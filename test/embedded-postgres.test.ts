@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '../infra/temporal';
+import { freePort } from '@fund/infra';
 import { readTestEnvironment } from './environment';
 
 const run = promisify(execFile);

@@ -1,30 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { SERVICE_NAMES, migrateToLatest } from '@fund/shared/server';
-import { migrations as budgetMigrations } from '../services/budget/migrations';
-import { migrations as collectionMigrations } from '../services/collection/migrations';
-import { migrations as disbursementMigrations } from '../services/disbursement/migrations';
-import { DATA_DIR } from '../infra/paths';
-import { provisionDatabase, resolvePostgres } from '../infra/postgres';
-import { bundleWorkflows } from '../workflows/src/worker';
-import { findTemporalCli, freePort, startTemporalServer } from '../infra/temporal';
-import { TEST_ROLE_PASSWORD, type TestEnvironment } from './environment';
+import { DATA_DIR, findTemporalCli, freePort, startTemporalServer } from '@fund/infra';
+import { bundleWorkflows } from '@fund/workflows';
+import { STACK_ENVIRONMENT_VARIABLE, type TestEnvironment } from './environment';
+import { log, setUpPostgres, testRun } from './global-setup-postgres';
 
-const MIGRATIONS = { collection: collectionMigrations, budget: budgetMigrations, disbursement: disbursementMigrations };
-
-/** Starts one Temporal dev server and one PostgreSQL template database for the whole run. */
+/** The e2e tier's global setup: one Temporal dev server and the PostgreSQL template for the whole run. */
 export default async function globalSetup(): Promise<void> {
-  const log = (line: string) => process.stderr.write(`[test setup] ${line}\n`);
   const runId = `${process.pid}_${Date.now().toString(36)}`;
   const workDir = path.join(DATA_DIR, 'test-runs', runId);
   await fs.promises.mkdir(workDir, { recursive: true });
 
-  const postgres = await resolvePostgres(path.join(DATA_DIR, 'test-postgres'), log);
-  const template = `fund_test_tpl_${runId}`;
-  const urls = await provisionDatabase(postgres.url, template, TEST_ROLE_PASSWORD);
-  for (const service of SERVICE_NAMES) {
-    await migrateToLatest(urls[service].ownerUrl, service, MIGRATIONS[service]);
-  }
+  const database = await setUpPostgres();
 
   const cli = await findTemporalCli(log);
   const temporalPort = await freePort();
@@ -39,15 +26,15 @@ export default async function globalSetup(): Promise<void> {
     logFile: path.join(workDir, 'temporal.log'),
     uiCodecEndpoint: `http://127.0.0.1:${codecPort}/codec`,
   });
+  testRun().stops.unshift(() => temporal.stop());
 
   const bundle = await bundleWorkflows();
   const bundlePath = path.join(workDir, 'workflow-bundle.js');
   await fs.promises.writeFile(bundlePath, bundle.code);
 
   const environment: TestEnvironment = {
+    ...database,
     workflowBundlePath: bundlePath,
-    adminUrl: postgres.url,
-    templateDatabase: template,
     temporalAddress: temporal.address,
     temporalUiUrl: temporal.uiUrl,
     temporalDbFile: path.join(workDir, 'temporal.db'),
@@ -55,9 +42,5 @@ export default async function globalSetup(): Promise<void> {
     workDir,
     codecPort,
   };
-  process.env.FUND_TEST_ENVIRONMENT = JSON.stringify(environment);
-  (globalThis as Record<string, unknown>).__fundTestTeardown = async () => {
-    await temporal.stop();
-    await postgres.stop();
-  };
+  process.env[STACK_ENVIRONMENT_VARIABLE] = JSON.stringify(environment);
 }

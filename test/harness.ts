@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { Role } from '@fund/shared';
 import { issueToken, type ServiceName } from '@fund/shared/server';
-import { provisionDatabase, type ServiceDatabaseUrls } from '../infra/postgres';
-import { readTestEnvironment, TEST_PAYLOAD_KEY, TEST_ROLE_PASSWORD, TEST_SECRET } from './environment';
+import { provisionDatabase, type ServiceDatabaseUrls } from '@fund/infra';
+import { readTestDatabaseEnvironment, TEST_PAYLOAD_KEY, TEST_ROLE_PASSWORD, TEST_SECRET } from './environment';
 
 /** A fresh database cloned from the migrated template: each test file gets its own. */
 export async function createTestDatabase(): Promise<{ name: string; urls: Record<ServiceName, ServiceDatabaseUrls> }> {
-  const environment = readTestEnvironment();
+  const environment = readTestDatabaseEnvironment();
   const suffix = environment.templateDatabase.replace('fund_test_tpl_', '');
   const name = `fund_test_${randomBytes(4).toString('hex')}_${suffix}`;
   const admin = new Client({ connectionString: environment.adminUrl });

@@ -1,9 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../infra/paths';
-import { freePort } from '../infra/temporal';
-import { dropDatabase } from '../infra/postgres';
+import { dropDatabase, freePort, ROOT } from '@fund/infra';
 import { authHeader } from './harness';
 import { readTestEnvironment, TEST_ROLE_PASSWORD, TEST_SECRET } from './environment';
 

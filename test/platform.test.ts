@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Client } from 'pg';
 import { migrateToLatest, SERVICE_NAMES } from '@fund/shared/server';
-import { migrations as budgetMigrations } from '../services/budget/migrations';
-import { migrations as collectionMigrations } from '../services/collection/migrations';
-import { migrations as disbursementMigrations } from '../services/disbursement/migrations';
-import { ROOT } from '../infra/paths';
+import { migrations as budgetMigrations } from '@fund/budget/migrations';
+import { migrations as collectionMigrations } from '@fund/collection/migrations';
+import { migrations as disbursementMigrations } from '@fund/disbursement/migrations';
+import { ROOT } from '@fund/infra';
 import { createTestDatabase } from './harness';
 
 const MIGRATIONS = { collection: collectionMigrations, budget: budgetMigrations, disbursement: disbursementMigrations };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { EncryptionCodec } from '@fund/shared/server';
-import { RETURNED_PAYEES_PATCH } from '../workflows/src/workflows/city-cycle';
+import { RETURNED_PAYEES_PATCH } from '@fund/workflows';
 import { readTestEnvironment, TEST_PAYLOAD_KEY } from './environment';
 
 // A real cityCycle history recorded before RETURNED_PAYEES_PATCH existed: Lanzhou 2026-12, whose

@@ -14,10 +14,10 @@ import {
 } from '@fund/shared';
 import { createLogger, createMetrics, issueToken, type ServiceName } from '@fund/shared/server';
 import type { Express } from 'express';
-import { ROOT } from '../infra/paths';
-import { budgetService, loadBudgetConfig } from '../services/budget/src';
-import { collectionService, loadCollectionConfig } from '../services/collection/src';
-import { disbursementService, loadDisbursementConfig } from '../services/disbursement/src';
+import { budgetService, loadBudgetConfig } from '@fund/budget';
+import { collectionService, loadCollectionConfig } from '@fund/collection';
+import { disbursementService, loadDisbursementConfig } from '@fund/disbursement';
+import { ROOT } from '@fund/infra';
 import { approveEverything, expectBalancedMonth, waitFor, type CycleBody } from './drive';
 import { authHeader, serviceEnv } from './harness';
 import { startTestStack, TEST_SECRET, type TestStack } from './stack';

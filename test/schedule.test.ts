@@ -1,6 +1,6 @@
 import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
 import { WorkflowNames } from '@fund/shared';
-import { applyMonthlySchedule } from '../infra/schedule';
+import { applyMonthlySchedule } from '@fund/infra';
 import { readTestEnvironment } from './environment';
 
 describe('the monthly schedule', () => {

@@ -5,12 +5,11 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import { Client as PgClient } from 'pg';
 import type { Role } from '@fund/shared';
 import { EncryptionCodec, issueToken, startService, type RunningService } from '@fund/shared/server';
-import { budgetService, loadBudgetConfig } from '../services/budget/src';
-import { collectionService, loadCollectionConfig } from '../services/collection/src';
-import { disbursementService, loadDisbursementConfig } from '../services/disbursement/src';
-import { createCycleWorker, loadWorkerConfig } from '../workflows/src';
-import { spawnTs } from '../infra/stack';
-import { stopChild } from '../infra/temporal';
+import { budgetService, loadBudgetConfig } from '@fund/budget';
+import { collectionService, loadCollectionConfig } from '@fund/collection';
+import { disbursementService, loadDisbursementConfig } from '@fund/disbursement';
+import { spawnTs, stopChild } from '@fund/infra';
+import { createCycleWorker, loadWorkerConfig } from '@fund/workflows';
 import { readTestEnvironment, TEST_PAYLOAD_KEY, TEST_SECRET } from './environment';
 import { startFaultProxy } from './fault-proxy';
 import { createTestDatabase, serviceEnv } from './harness';

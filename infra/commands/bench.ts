@@ -6,10 +6,10 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import { Client as PgClient } from 'pg';
 import { CITY_CODES, cycleWorkflowId, monthOf, type CityStatus } from '@fund/shared';
 import { EncryptionCodec, startService, type RunningService } from '@fund/shared/server';
-import { budgetService, loadBudgetConfig } from '../../services/budget/src';
-import { collectionService, loadCollectionConfig } from '../../services/collection/src';
-import { disbursementService, loadDisbursementConfig } from '../../services/disbursement/src';
-import { bundleWorkflows, createCycleWorker, loadWorkerConfig } from '../../workflows/src';
+import { budgetService, loadBudgetConfig } from '@fund/budget';
+import { collectionService, loadCollectionConfig } from '@fund/collection';
+import { disbursementService, loadDisbursementConfig } from '@fund/disbursement';
+import { bundleWorkflows, createCycleWorker, loadWorkerConfig } from '@fund/workflows';
 import { copyRates, median } from '../bench/copy';
 import { budgetCaller, driveCycle } from '../bench/cycle';
 import { DATABASE, PAYOUT_DAY, TASK_QUEUE, parseArgs, requireLoopback } from '../bench/options';

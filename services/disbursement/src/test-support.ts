@@ -1,6 +1,6 @@
 import { startService, type RunningService } from '@fund/shared/server';
 import type { Role } from '@fund/shared';
-import { authHeader, createTestDatabase, serviceEnv, TEST_REGISTER_KEY } from '../../../test/harness';
+import { authHeader, createTestDatabase, serviceEnv, TEST_REGISTER_KEY } from '@fund/test/harness';
 import { loadDisbursementConfig } from './config';
 import type { DisbursementDB } from './db';
 import type { NewBeneficiary } from './register/beneficiary.repository';

@@ -1,6 +1,6 @@
 import { CITY_CODES } from '@fund/shared';
 import { startService, type RunningService } from '@fund/shared/server';
-import { authHeader, createTestDatabase, serviceEnv } from '../../../test/harness';
+import { authHeader, createTestDatabase, serviceEnv } from '@fund/test/harness';
 import { loadCollectionConfig } from './config';
 import type { CollectionDB } from './db';
 import { collectionService } from './service';

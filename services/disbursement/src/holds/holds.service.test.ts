@@ -1,7 +1,7 @@
 import type { PlanLine, Role } from '@fund/shared';
 import type { RunningService } from '@fund/shared/server';
 import { sql } from 'kysely';
-import { authHeader } from '../../../../test/harness';
+import { authHeader } from '@fund/test/harness';
 import type { DisbursementDB } from '../db';
 import { insertBeneficiaries, type NewBeneficiary } from '../register/beneficiary.repository';
 import { hashIdentifier } from '../register/identity';

@@ -1,6 +1,6 @@
 import { apportionByPopulation, CITY_CODES, monthOf, yearOf } from '@fund/shared';
 import { startService } from '@fund/shared/server';
-import { authHeader, createTestDatabase, serviceEnv } from '../../../test/harness';
+import { authHeader, createTestDatabase, serviceEnv } from '@fund/test/harness';
 import { loadBudgetConfig } from './config';
 import { demoBudget } from './seed';
 import { budgetService } from './service';

@@ -1,6 +1,6 @@
 import type { PlanLine, Role } from '@fund/shared';
 import type { RunningService } from '@fund/shared/server';
-import { authHeader } from '../../../../test/harness';
+import { authHeader } from '@fund/test/harness';
 import { DEMO_STANDARDS, type BenefitStandard } from '../benefits';
 import type { DisbursementDB } from '../db';
 import { insertBeneficiaries } from '../register/beneficiary.repository';

@@ -1,6 +1,6 @@
 import { CITY_CODES, type BudgetPosition } from '@fund/shared';
 import { startService, type RunningService } from '@fund/shared/server';
-import { authHeader, createTestDatabase, serviceEnv } from '../../../test/harness';
+import { authHeader, createTestDatabase, serviceEnv } from '@fund/test/harness';
 import { loadBudgetConfig } from './config';
 import type { BudgetDB } from './db';
 import { budgetService } from './service';
