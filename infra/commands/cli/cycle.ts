@@ -96,7 +96,7 @@ async function reviewDemo(m: string, waitMs: number, log: (line: string) => void
 const reviewDemoCommand = defineCommand({
   group: 'cycle',
   name: 'review-demo',
-  summary: 'play every city agency and reviewer, approve each plan, wait for the close',
+  summary: 'play every city agency and reviewer, approve each plan, wait for the close; exit 1 unless it closes balanced',
   args: [MONTH_ARG],
   options: [{ name: 'wait-ms', value: 'ms', description: 'stop waiting after this long (default 30 minutes); the month runs on' }, JSON_OPTION],
   input: z.object({

@@ -80,13 +80,18 @@ function listing(rows: [string, string][]): string {
   return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`).join('\n');
 }
 
+/** Commands one to a synopsis line, the summary indented under it: the synopses are too long for columns. */
+function commandListing(commands: readonly CommandSpec[]): string {
+  return commands.map((c) => `  ${synopsis(c)}\n      ${c.summary}`).join('\n');
+}
+
 /** The usage of the whole CLI: every command, one line each. */
 export function topUsage(table: CommandTable): string {
   return [
     `usage: ${PROGRAM} <group> <command> [arguments] [options]`,
     '',
     'commands:',
-    listing(table.commands.map((c) => [synopsis(c), c.summary])),
+    commandListing(table.commands),
     '',
     `Every command takes --help (\`${PROGRAM} cycle status --help\`); --json prints one JSON document instead of text.`,
     '',
@@ -101,7 +106,7 @@ export function groupUsage(table: CommandTable, group: GroupSpec): string {
     group.summary,
     '',
     'commands:',
-    listing(table.commands.filter((c) => c.group === group.name).map((c) => [synopsis(c), c.summary])),
+    commandListing(table.commands.filter((c) => c.group === group.name)),
     '',
     `\`${PROGRAM} ${group.name} <command> --help\` describes a command's arguments and options.`,
     '',
