@@ -163,7 +163,7 @@ describe('operating a month: progress, returned payments, encrypted payloads, me
       expect(fixed.stderr).toBe('');
       expect(fixed.stdout).toMatch(/valid/);
     }
-    const repay = await cli(stack, 'cycle', 'repay', MONTH, LANZHOU);
+    const repay = await cli(stack, 'cycle', 'repay', MONTH, LANZHOU, '--json');
     expect(repay.stderr).toBe('');
     expect(JSON.parse(repay.stdout)).toMatchObject({ failed: 0 });
 
@@ -174,7 +174,7 @@ describe('operating a month: progress, returned payments, encrypted payloads, me
     expect(paidTwice).toEqual([]);
 
     const status = await cli(stack, 'cycle', 'status', MONTH);
-    expect(status.stdout).toMatch(new RegExp(`${LANZHOU}\\s+Lanzhou\\s+closed`));
+    expect(status.stdout).toMatch(new RegExp(`${LANZHOU}\\s+兰州市\\s+Lanzhou\\s+closed`));
     expect(status.stdout).toContain('reconciliation: balanced');
   }, 170_000);
 

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { monthOf } from '@fund/shared';
 import { SERVICE_NAMES } from '@fund/shared/server';
 import { DATA_DIR } from '../paths';
 import { provisionDatabase, resolvePostgres } from '../postgres';
@@ -9,6 +10,12 @@ import { findTemporalCli, portAnswers, startTemporalServer, stopChild } from '..
 const DATABASE = process.env.FUND_DATABASE ?? 'provincial_fund';
 // Demo time: a "day" of the month passes every 3 seconds, so a whole month runs in minutes.
 const CYCLE_CLOCK = process.env.CYCLE_CLOCK ?? 'compressed:3000';
+
+/** What to try once the stack is up: this month in the province (UTC+8) at `now`. */
+export function closingHint(now: Date): string {
+  const month = monthOf(now);
+  return `try: npm run cli -- cycle start ${month} && npm run cli -- cycle review-demo ${month}`;
+}
 
 /**
  * `npm start`: Temporal dev server, PostgreSQL, the three services and the worker, seeded on
@@ -117,7 +124,7 @@ export async function runStack(): Promise<number> {
     log(`metrics              services at /metrics; worker ${serviceUrl(PORTS.workerMetrics)}/metrics; Temporal SDK ${serviceUrl(PORTS.sdkMetrics)}/metrics`);
     log(`logs                 ${logs}`);
     log('');
-    log('try: npm run cli -- cycle start 2026-11 && npm run cli -- cycle review-demo 2026-11');
+    log(closingHint(new Date()));
     log('Ctrl-C stops everything.');
 
     await new Promise<void>((resolve) => {
