@@ -59,6 +59,9 @@ function city(code: string, stage: Stage, extra: Partial<CityStatus> = {}): City
     decisions: [],
     reconciliation: null,
     lastError: null,
+    failure: null,
+    operatorDecisions: [],
+    closure: null,
     ...extra,
   };
 }

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { type CityStatus, type PlanLine } from '@fund/shared';
 import { z } from 'zod';
 import { call, expectStatus, operatorToken, printJson, tokenFor } from './api';
@@ -134,5 +135,47 @@ const repay = defineCommand({
   },
 });
 
+/** Who decides: the operator named by --user, else the login name, so the audit trail names a person. */
+const operatorNamed = async (user: string | undefined) => tokenFor(user ?? userInfo().username, 'operator');
+const USER_OPTION = { name: 'user', value: 'id', description: 'the operator deciding (default: your login name)' };
+
+const reasonText = z.string().trim().min(1, 'must say why').max(2000, 'must be at most 2,000 characters');
+
+/** What an operator's decision on a failed step printed: where the city now stands. */
+function printDecision(input: { month: string; city: string; json: boolean }, status: CityStatus): void {
+  if (input.json) printJson(status);
+  else process.stdout.write(`${input.month} ${input.city}: ${status.stage}, waiting for ${status.waitingFor}${status.closure ? `; closed at ${status.closure.stage}` : ''}\n`);
+}
+
+const retry = defineCommand({
+  group: 'cycle',
+  name: 'retry',
+  summary: 'run again the step of a city that failed for good (WaitingFor operator), once its cause is fixed',
+  args: [MONTH_ARG, CITY_ARG],
+  options: [{ name: 'reason', value: 'text', description: 'what was fixed, for the audit trail' }, USER_OPTION, JSON_OPTION],
+  input: z.object({ month, city, reason: reasonText.optional(), user: z.string().min(1).max(100).optional(), json }),
+  async run(input) {
+    const body = input.reason ? { reason: input.reason } : {};
+    const token = await operatorNamed(input.user);
+    printDecision(input, expectStatus(await call<CityStatus>('budget', 'POST', `/cycles/${input.month}/cities/${input.city}/retry-step`, token, body)));
+    return 0;
+  },
+});
+
+const close = defineCommand({
+  group: 'cycle',
+  name: 'close',
+  summary: "close a city's month at the step that failed for good; what its unallocated plan holds goes back",
+  args: [MONTH_ARG, CITY_ARG],
+  options: [{ name: 'reason', value: 'text', description: 'why the month closes without the step (required)' }, USER_OPTION, JSON_OPTION],
+  input: z.object({ month, city, reason: z.string({ error: 'is required: say why the month closes without the step' }).pipe(reasonText), user: z.string().min(1).max(100).optional(), json }),
+  async run(input) {
+    const token = await operatorNamed(input.user);
+    const answer = await call<CityStatus>('budget', 'POST', `/cycles/${input.month}/cities/${input.city}/close-city`, token, { reason: input.reason });
+    printDecision(input, expectStatus(answer));
+    return 0;
+  },
+});
+
 /** The `cycle` group. */
-export const CYCLE_COMMANDS = [start, status, reviewDemoCommand, repay];
+export const CYCLE_COMMANDS = [start, status, reviewDemoCommand, repay, retry, close];
