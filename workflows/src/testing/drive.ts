@@ -1,4 +1,5 @@
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import {
   cityStatusQuery,
   cityWorkflowId,
@@ -180,4 +181,17 @@ export async function refusal(update: Promise<unknown>): Promise<string> {
 export async function acceptedUpdates(handle: WorkflowHandle): Promise<string[]> {
   const history = await handle.fetchHistory();
   return (history.events ?? []).flatMap((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name ?? []);
+}
+
+/** The business refusal behind a failed Update or workflow: the first ApplicationFailure in its cause chain. */
+export async function failureOf(work: Promise<unknown>): Promise<{ type: string | null | undefined; message: string; failed: string }> {
+  try {
+    await work;
+  } catch (error) {
+    for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+      if (cause instanceof ApplicationFailure) return { type: cause.type, message: cause.message, failed: (error as Error).constructor.name };
+    }
+    throw error;
+  }
+  throw new Error('it did not fail');
 }
