@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   cityStatusQuery,
@@ -94,7 +94,14 @@ export async function waitForStatus(handle: WorkflowHandle, what: string, done: 
   const deadline = Date.now() + timeoutMs;
   let last: CityStatus | null = null;
   for (;;) {
-    last = await statusOf(handle);
+    try {
+      last = await statusOf(handle);
+    } catch (error) {
+      // A province's city is queried by id before its parent has started it.
+      if (!(error instanceof WorkflowNotFoundError) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
     if (done(last)) return last;
     if (Date.now() > deadline) {
       const { stage, waitingFor, overdue, overdueStages, lastError, plan } = last;
@@ -194,4 +201,25 @@ export async function failureOf(work: Promise<unknown>): Promise<{ type: string 
     throw error;
   }
   throw new Error('it did not fail');
+}
+
+/** Whether the city held its prepared payout for the payout day (it upserted WaitingFor = payout_day). */
+export async function waitedForPayoutDay(handle: WorkflowHandle): Promise<boolean> {
+  return (await upsertedValues(handle, 'WaitingFor')).includes('payout_day');
+}
+
+/**
+ * The payout-day branches need the cities prepared before the day begins, and preparing takes the
+ * test's own steps. Each try runs the whole case with the day further ahead, until one finds every
+ * city waiting for it (on a busy machine the first may not); the case answers whether they waited.
+ */
+export async function withPayoutDayAhead<T>(
+  run: (payoutDay: string) => Promise<{ waited: boolean; outcome: T }>,
+  leadsMs: number[] = [4_000, 15_000, 45_000],
+): Promise<T> {
+  for (const lead of leadsMs) {
+    const { waited, outcome } = await run(new Date(Date.now() + lead).toISOString());
+    if (waited) return outcome;
+  }
+  throw new Error(`the cities were never prepared before their payout day, even ${leadsMs.at(-1)} ms ahead`);
 }

@@ -19,6 +19,8 @@ type Impl<N extends ActivityName> = (...args: Input<N>) => Promise<Output<N>>;
 export interface ActivityCall {
   name: ActivityName;
   args: unknown[];
+  /** What the attempt answered, once it answered (absent while it runs or when it failed). */
+  answer?: unknown;
 }
 
 /** Lines of the draft the stub disbursement service offers: 580,000 fen in all. */
@@ -66,8 +68,13 @@ export function balancedReconciliation(cityCode: string, approvedFen: string): C
   };
 }
 
-/** Plausible answers of the three services, each as the real activity would return it. */
-function defaults(): Activities {
+/** The total of `amountFen` over the answers of one activity's successful calls. */
+function answeredFen(calls: readonly ActivityCall[], name: ActivityName): bigint {
+  return sumFen(calls.filter((c) => c.name === name && c.answer !== undefined).map((c) => (c.answer as { amountFen: string }).amountFen));
+}
+
+/** Plausible answers of the three services, each as the real activity would return it; the pool adds up what it was sent. */
+function defaults(calls: readonly ActivityCall[]): Activities {
   return {
     async transferCollections({ month, cityCode }) {
       return { transferId: `transfer-${month}-${cityCode}`, month, cityCode, amountFen: TRANSFER_FEN, contributionCount: 12, replayed: false };
@@ -127,7 +134,9 @@ function defaults(): Activities {
       return balancedReconciliation(cityCode, approvedFen);
     },
     async poolPosition() {
-      return { receivedFen: '0', allocatedFen: '0', balanceFen: '0' };
+      const received = answeredFen(calls, 'receiveTransfer');
+      const allocated = answeredFen(calls, 'allocate');
+      return { receivedFen: received.toString(), allocatedFen: allocated.toString(), balanceFen: (received - allocated).toString() };
     },
     async storeReport() {},
     async notifyOverdue() {},
@@ -172,16 +181,18 @@ export interface StubActivities {
 
 /** Stub activities answering plausibly, with `overrides` in place of the defaults. */
 export function stubActivities(overrides: Partial<Activities> = {}): StubActivities {
-  const impls: Record<string, (...args: unknown[]) => Promise<unknown>> = { ...defaults(), ...overrides } as never;
   const calls: ActivityCall[] = [];
+  const impls: Record<string, (...args: unknown[]) => Promise<unknown>> = { ...defaults(calls), ...overrides } as never;
   const holds = new Set<() => void>();
 
   const activities = Object.fromEntries(
     Object.keys(impls).map((name) => [
       name,
-      (...args: unknown[]) => {
-        calls.push({ name: name as ActivityName, args });
-        return impls[name]!(...args);
+      async (...args: unknown[]) => {
+        const call: ActivityCall = { name: name as ActivityName, args };
+        calls.push(call);
+        call.answer = await impls[name]!(...args);
+        return call.answer;
       },
     ]),
   ) as unknown as Activities;
@@ -200,7 +211,7 @@ export function stubActivities(overrides: Partial<Activities> = {}): StubActivit
       impls[name] = impl as never;
     },
     restore(name) {
-      impls[name] = (defaults() as unknown as typeof impls)[name]!;
+      impls[name] = (defaults(calls) as unknown as typeof impls)[name]!;
     },
     answer(name, ...answers) {
       let next = 0;

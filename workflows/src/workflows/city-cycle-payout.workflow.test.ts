@@ -10,8 +10,9 @@ import {
   scheduledAt,
   startCity,
   statusOf,
-  upsertedValues,
+  waitedForPayoutDay,
   waitForStatus,
+  withPayoutDayAhead,
 } from '../testing/drive';
 
 // The payout stage: the province's payout day, and payments the bank returned.
@@ -65,21 +66,20 @@ describe('cityCycle on the province payout day', () => {
   });
 
   it('pays itself when no word from the province comes within the grace past the payout day', async () => {
-    const stubs = stubActivities();
-    await env.withWorker(stubs, async (taskQueue) => {
-      // Far enough ahead for the plan to be approved and the payout prepared before the day begins.
-      const payoutDay = inMs(5_000);
-      const graceMs = 500;
-      const { handle } = await startCity(env.client, taskQueue, { cityCode: CITY, settings: { payoutDay, provincialPayoutGraceMs: graceMs } });
-      await approvePlan(handle, CITY);
-      await handle.result();
-
-      expect(await upsertedValues(handle, 'WaitingFor')).toContain('payout_day');
-      expect(stubs.count('payCity')).toBe(1);
-      const [payingAt] = await scheduledAt(handle, 'payCity');
-      expect(payingAt).toBeGreaterThanOrEqual(Date.parse(payoutDay) + graceMs);
-      expect((await statusOf(handle)).stage).toBe('closed');
+    const graceMs = 500;
+    const { stubs, handle, payoutDay, status } = await withPayoutDayAhead(async (payoutDay) => {
+      const stubs = stubActivities();
+      return env.withWorker(stubs, async (taskQueue) => {
+        const { handle } = await startCity(env.client, taskQueue, { cityCode: CITY, settings: { payoutDay, provincialPayoutGraceMs: graceMs } });
+        await approvePlan(handle, CITY);
+        await handle.result();
+        return { waited: await waitedForPayoutDay(handle), outcome: { stubs, handle, payoutDay, status: await statusOf(handle) } };
+      });
     });
+    expect(stubs.count('payCity')).toBe(1);
+    const [payingAt] = await scheduledAt(handle, 'payCity');
+    expect(payingAt).toBeGreaterThanOrEqual(Date.parse(payoutDay) + graceMs);
+    expect(status).toMatchObject({ stage: 'closed', payout: progress(12) });
   });
 
   it('pays at once when it is prepared after the payout day began', async () => {
@@ -91,7 +91,7 @@ describe('cityCycle on the province payout day', () => {
       });
       await approvePlan(handle, CITY);
       await handle.result();
-      expect(await upsertedValues(handle, 'WaitingFor')).not.toContain('payout_day');
+      expect(await waitedForPayoutDay(handle)).toBe(false);
       expect(stubs.count('payCity')).toBe(1);
     });
   });
