@@ -223,3 +223,11 @@ export async function withPayoutDayAhead<T>(
   }
   throw new Error(`the cities were never prepared before their payout day, even ${leadsMs.at(-1)} ms ahead`);
 }
+
+/** The input a workflow was started with, from its history (the tests use the default converter: plain JSON). */
+export async function inputOf<T>(handle: WorkflowHandle): Promise<T> {
+  const history = await handle.fetchHistory();
+  const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+  if (!payload) throw new Error(`${handle.workflowId} has no input in its history`);
+  return JSON.parse(Buffer.from(payload).toString('utf8')) as T;
+}
