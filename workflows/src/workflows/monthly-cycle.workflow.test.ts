@@ -25,6 +25,8 @@ import {
 
 const CITIES = ['620100', '620200'];
 const GRACE_MS = 30_000;
+/** Room for every try of withPayoutDayAhead on a busy machine. */
+const RETRIES_TIMEOUT_MS = 150_000;
 let env: WorkflowTestEnvironment;
 
 beforeAll(async () => {
@@ -87,7 +89,7 @@ describe('monthlyCycle on its payout day', () => {
     expect(result.cities.map((c) => c.cityCode).sort()).toEqual(CITIES);
     expect(stubs.argsOf('storeReport')).toEqual([{ month: input.month, report: result }]);
     expect(province).toMatchObject({ status: 'closed', closedCities: expect.arrayContaining(CITIES), reconciliation: result });
-  });
+  }, RETRIES_TIMEOUT_MS);
 
   it('lets every city pay itself, once each, when the provincial payout fails', async () => {
     const { stubs, input, cities, result } = await runProvince((stubs) =>
@@ -99,5 +101,5 @@ describe('monthlyCycle on its payout day', () => {
     expect(stubs.argsOf('payCity').every((a) => a.month === input.month)).toBe(true);
     expect(cities).toMatchObject(CITIES.map((cityCode) => ({ cityCode, stage: 'closed', payout: progress(12) })));
     expect(result.balanced).toBe(true);
-  });
+  }, RETRIES_TIMEOUT_MS);
 });
