@@ -163,7 +163,7 @@ export async function upsertedValues(handle: WorkflowHandle, attribute: string):
   });
 }
 
-/** When the workflow scheduled each attempt series of an activity, from its history. */
+/** When the workflow scheduled each run of an activity (its retries included), from its history. */
 export async function scheduledAt(handle: WorkflowHandle, activity: string): Promise<number[]> {
   const history = await handle.fetchHistory();
   return (history.events ?? []).flatMap((event) =>

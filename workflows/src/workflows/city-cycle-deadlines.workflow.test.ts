@@ -73,32 +73,25 @@ describe('cityCycle overdue at each stage', () => {
     });
   });
 
-  it('marks the allocation overdue while the disbursement service is down past the deadline, and allocates once it answers', async () => {
+  const automatedStages: [DeadlineStage, 'allocate' | 'payCity'][] = [
+    ['allocation', 'allocate'],
+    ['payout', 'payCity'],
+  ];
+  it.each(automatedStages)('marks %s overdue while %s is still working past the deadline, and closes once it answers', async (stage, activity) => {
     const stubs = stubActivities();
-    stubs.failTimes('allocate', 3);
+    const slow = stubs.hold(activity);
     await env.withWorker(stubs, async (taskQueue) => {
-      const { handle, input } = await startCity(env.client, taskQueue, { cityCode: CITY, deadlines: deadlinesIn({ allocation: -1_000 }) });
+      const { handle, input } = await startCity(env.client, taskQueue, { cityCode: CITY, deadlines: deadlinesIn({ [stage]: -1_000 }) });
       await approvePlan(handle, CITY);
-      await handle.result();
-      expect(stubs.count('allocate')).toBe(4);
-      expect(stubs.argsOf('notifyOverdue')).toEqual([
-        { month: input.month, cityCode: CITY, stage: 'allocation', deadline: input.deadlines.allocation, waitingFor: 'disbursement' },
-      ]);
-      expect(await statusOf(handle)).toMatchObject({ stage: 'closed', overdueStages: ['allocation'], allocatedFen: '580000' });
-    });
-  });
+      const overdue = await waitForStatus(handle, `${stage} overdue`, (s) => s.stage === stage && s.overdue);
+      expect(overdue).toMatchObject({ waitingFor: 'disbursement', overdueStages: [stage], deadline: input.deadlines[stage] });
+      await eventually('the overdue notice', () => stubs.count('notifyOverdue') === 1);
+      slow.release();
 
-  it('marks the payout overdue when its deadline has passed, and still pays and closes', async () => {
-    const stubs = stubActivities();
-    await env.withWorker(stubs, async (taskQueue) => {
-      const { handle, input } = await startCity(env.client, taskQueue, { cityCode: CITY, deadlines: deadlinesIn({ payout: -1_000 }) });
-      await approvePlan(handle, CITY);
       await handle.result();
-      expect(stubs.argsOf('notifyOverdue')).toEqual([
-        { month: input.month, cityCode: CITY, stage: 'payout', deadline: input.deadlines.payout, waitingFor: 'disbursement' },
-      ]);
-      expect(stubs.count('payCity')).toBe(1);
-      expect(await statusOf(handle)).toMatchObject({ stage: 'closed', overdueStages: ['payout'] });
+      expect(stubs.argsOf('notifyOverdue')).toEqual([{ month: input.month, cityCode: CITY, stage, deadline: input.deadlines[stage], waitingFor: 'disbursement' }]);
+      expect(stubs.count(activity)).toBe(1);
+      expect(await statusOf(handle)).toMatchObject({ stage: 'closed', overdueStages: [stage], allocatedFen: '580000', payout: { paid: 12 } });
     });
   });
 });
