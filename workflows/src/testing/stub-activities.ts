@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   ErrorCode,
@@ -245,7 +246,14 @@ export function stubActivities(overrides: Partial<Activities> = {}): StubActivit
       });
       holds.add(release);
       wrap(name, (previous) => async (...args) => {
-        await released;
+        // A held call heartbeats, as the real payout does between batches, so no heartbeat timeout ends it.
+        const context = Context.current();
+        const beat = setInterval(() => context.heartbeat(), 1_000);
+        try {
+          await released;
+        } finally {
+          clearInterval(beat);
+        }
         return previous(...args);
       });
       return {
