@@ -12,3 +12,4 @@ export * from './validate';
 export * from './auth';
 export * from './codec';
 export * from './codec-server';
+export * from './openapi';
