@@ -44,6 +44,25 @@ export function routeCoverage(app: Express, document: OpenApiDocument): { undocu
   };
 }
 
+/** Serves the app on a free port of 127.0.0.1 for the length of `use`. */
+async function serving<T>(app: Express, use: (base: string) => Promise<T>): Promise<T> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  try {
+    return await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** What GET /openapi.json answers a caller with no token: its status, content type and body. */
+export function fetchServedDocument(app: Express): Promise<{ status: number; type: string | null; body: unknown }> {
+  return serving(app, async (base) => {
+    const res = await fetch(`${base}/openapi.json`);
+    return { status: res.status, type: res.headers.get('content-type'), body: await res.json() };
+  });
+}
+
 /** Values the guards and parsers accept for each path parameter. */
 const PARAMETER_VALUES: Record<string, string> = { month: '2027-02', cityCode: '620100', year: '2027', id: '1', entitlementId: '1' };
 
@@ -53,12 +72,9 @@ const PARAMETER_VALUES: Record<string, string> = { month: '2027-02', cityCode: '
  * through must not get 401/403, any other must. Allowed calls go on to the handler, whose
  * database refuses them.
  */
-export async function roleMismatches(app: Express, document: OpenApiDocument): Promise<string[]> {
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const mismatches: string[] = [];
-  try {
+export function roleMismatches(app: Express, document: OpenApiDocument): Promise<string[]> {
+  return serving(app, async (base) => {
+    const mismatches: string[] = [];
     for (const [template, item] of Object.entries(document.paths ?? {})) {
       const url = template.replace(/\{(\w+)\}/g, (_m, name: string) => PARAMETER_VALUES[name] ?? '1');
       for (const [method, op] of Object.entries(item as Record<string, { 'x-roles'?: Role[] }>)) {
@@ -82,10 +98,8 @@ export async function roleMismatches(app: Express, document: OpenApiDocument): P
         }
       }
     }
-  } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-  return mismatches;
+    return mismatches;
+  });
 }
 
 /** Operations with a 4xx answer whose body is not the shared ErrorBody, or with no 4xx answer at all. */

@@ -1,6 +1,6 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { loadConfig } from '@fund/shared/server';
-import { OFFLINE_ENV, offlineApp, refusalsWithoutErrorBody, roleMismatches, routeCoverage } from '../../../../shared/src/server/openapi.testing';
+import { fetchServedDocument, OFFLINE_ENV, offlineApp, refusalsWithoutErrorBody, roleMismatches, routeCoverage } from '../../../../shared/src/server/openapi.testing';
 import { collectionConfigSchema } from '../config';
 import { collectionService } from '../service';
 import { buildOpenApiDocument } from './openapi.document';
@@ -12,6 +12,11 @@ describe('the collection service\'s OpenAPI document', () => {
 
   it('is a valid OpenAPI 3 document', async () => {
     await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeDefined();
+  });
+
+  it('is served at GET /openapi.json to a caller with no token', async () => {
+    const served = await fetchServedDocument(app);
+    expect(served).toEqual({ status: 200, type: expect.stringMatching(/^application\/json/), body: JSON.parse(JSON.stringify(document)) });
   });
 
   it('documents every route the service registers, and no route it does not', () => {
