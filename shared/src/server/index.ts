@@ -13,3 +13,4 @@ export * from './auth';
 export * from './codec';
 export * from './codec-server';
 export * from './openapi';
+export * from './migration-helpers';
