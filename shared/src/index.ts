@@ -3,6 +3,7 @@ export * from './cities';
 export * from './month';
 export * from './errors';
 export * from './temporal';
+export * from './domain';
 export * from './cycle';
 export * from './api';
 export * from './random';

@@ -6,12 +6,14 @@ export type Fen = bigint;
 /** A fen amount as it crosses an edge: a string of digits, optionally negative. */
 export const fenString = z
   .string()
-  .regex(/^-?\d{1,18}$/, 'must be an integer number of fen, written as a string of digits');
+  .regex(/^-?\d{1,18}$/, 'must be an integer number of fen, written as a string of digits')
+  .meta({ description: 'integer fen (1/100 yuan) as a decimal string; may be negative', example: '-1500' });
 
 /** A non-negative fen amount on the wire. */
 export const nonNegativeFenString = z
   .string()
-  .regex(/^\d{1,18}$/, 'must be a non-negative integer number of fen, written as a string of digits');
+  .regex(/^\d{1,18}$/, 'must be a non-negative integer number of fen, written as a string of digits')
+  .meta({ description: 'integer fen (1/100 yuan) as a decimal string', example: '123456' });
 
 /** Parses a fen string to bigint. */
 export function fen(value: string | bigint | number): Fen {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 /** A calendar month, 'YYYY-MM'. */
 export const monthString = z
   .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month written YYYY-MM');
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month written YYYY-MM')
+  .meta({ description: 'calendar month, YYYY-MM', example: '2027-02' });
 
 /** The month before `month`. */
 export function previousMonth(month: string): string {

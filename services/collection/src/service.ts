@@ -1,9 +1,10 @@
-import { createServiceApp, guard, type ServiceDefinition } from '@fund/shared/server';
+import { createServiceApp, guard, openApiRoutes, type ServiceDefinition } from '@fund/shared/server';
 import { migrations } from '../migrations';
 import type { CollectionConfig } from './config';
 import { contributionRoutes } from './contributions/contribution.routes';
 import type { CollectionDB } from './db';
 import { employerRoutes } from './employers/employer.routes';
+import { buildOpenApiDocument } from './openapi/openapi.document';
 import { seedCollection } from './seed';
 import { transferRoutes } from './transfers/transfer.routes';
 
@@ -15,7 +16,8 @@ export function collectionService(config: CollectionConfig): ServiceDefinition<C
     migrations,
     buildApp: ({ db, logger, metrics }) =>
       createServiceApp({ db, logger, metrics }, (app) => {
-        // Every route declares who may call it; only /healthz, /readyz and /metrics are open.
+        // Every route declares who may call it; only /healthz, /readyz, /metrics and /openapi.json are open.
+        app.use(openApiRoutes(buildOpenApiDocument()));
         const access = guard(config.AUTH_JWT_SECRET);
         app.use(employerRoutes(db, access));
         app.use(contributionRoutes(db, access));

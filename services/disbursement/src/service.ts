@@ -1,4 +1,4 @@
-import { createServiceApp, guard, type ServiceDefinition } from '@fund/shared/server';
+import { createServiceApp, guard, openApiRoutes, type ServiceDefinition } from '@fund/shared/server';
 import { migrations } from '../migrations';
 import { simulatedBank, type BankGateway } from './bank/bank.gateway';
 import { DEMO_STANDARDS, DEMO_YEARLY_PARAMETERS } from './benefits';
@@ -7,6 +7,7 @@ import type { DisbursementDB } from './db';
 import { draftRoutes } from './entitlements/draft.routes';
 import type { BenefitRules } from './entitlements/entitlement.compute';
 import { holdRoutes } from './holds/hold.routes';
+import { buildOpenApiDocument } from './openapi/openapi.document';
 import { paymentMetrics } from './payouts/payout.metrics';
 import { payoutRoutes } from './payouts/payout.routes';
 import { payoutReportRoutes } from './payouts/report.routes';
@@ -46,7 +47,8 @@ export function disbursementService(
     migrations,
     buildApp: ({ db, logger, metrics }) =>
       createServiceApp({ db, logger, metrics }, (app) => {
-        // Every route declares who may call it; only /healthz, /readyz and /metrics are open.
+        // Every route declares who may call it; only /healthz, /readyz, /metrics and /openapi.json are open.
+        app.use(openApiRoutes(buildOpenApiDocument()));
         const access = guard(config.AUTH_JWT_SECRET);
         app.use(poolRoutes(db, access));
         app.use(beneficiaryRoutes(db, bank, cipher, access));

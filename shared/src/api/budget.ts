@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cityCode } from '../cities';
-import { actorSchema, PLAN_CATEGORIES, planLinesSchema, type PlanLine, type PlanStatus } from '../cycle/contracts';
+import { actorSchema, PLAN_CATEGORIES, planLinesSchema, type PlanLine, type PlanStatus } from '../domain';
 import { monthString } from '../month';
 import { nonNegativeFenString } from '../money';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cityCode } from '../cities';
-import { planLineSchema, type CityCloseDetails, type PlanLine, type PayoutProgress } from '../cycle/contracts';
+import { planLineSchema, type CityCloseDetails, type PayoutProgress, type PlanLine, type ProvincialCityPayout } from '../domain';
 import { monthString } from '../month';
 import { nonNegativeFenString } from '../money';
 
@@ -115,15 +115,6 @@ export const payProvinceSchema = z.object({
 });
 export type PayProvinceRequest = z.infer<typeof payProvinceSchema>;
 
-/**
- * One city's part of the province's payout day: its run paid to the end of its batches (held
- * payments wait for review, as in the city's own payout), not prepared when the day's payout
- * began, or failed (the city pays itself).
- */
-export type ProvincialCityPayout =
-  | { cityCode: string; outcome: 'paid'; batches: number; progress: PayoutProgress }
-  | { cityCode: string; outcome: 'not_prepared' }
-  | { cityCode: string; outcome: 'failed'; error: string };
 
 export interface ProvincialPayout {
   month: string;
@@ -153,39 +144,7 @@ export interface FailedPayee {
   }[];
 }
 
-export interface RepayResult {
-  repaid: number;
-  repaidFen: string;
-  stillFailed: number;
-}
 
-/**
- * The payees whose payments the bank returned and that are still unpaid, with the details the
- * operator needs to get them corrected. Carries personal ID numbers and bank accounts in full:
- * only the cycle worker reads it, and in workflow history it is encrypted by the payload codec.
- */
-export interface ReturnedPayees {
-  month: string;
-  cityCode: string;
-  /** Payees with returned payments in all (the list may be cut at `limit`). */
-  count: number;
-  returnedFen: string;
-  payees: ReturnedPayee[];
-}
-
-export interface ReturnedPayee {
-  beneficiaryId: string;
-  name: string;
-  idNumber: string;
-  bankAccount: string;
-  bankName: string;
-  bankStatus: string;
-  returnedFen: string;
-  entitlements: number;
-  lastAttempt: number;
-  lastReason: string | null;
-  lastFailedAt: string;
-}
 
 /** Corrected bank details for a beneficiary; the account is re-verified before the next payment. */
 export const correctBankAccountSchema = z.object({
@@ -206,5 +165,4 @@ export interface DisbursementReconciliation extends CityCloseDetails {
   ledgerBalanced: boolean;
 }
 
-export type { PayoutProgress };
 export const monthCityParams = z.object({ month: monthString, cityCode });

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { cityCode } from '../cities';
+import type { CityCloseDetails, PayoutProgress, PlanLine, PlanStatus, RepayResult, Role } from '../domain';
 import { monthString } from '../month';
-import { nonNegativeFenString } from '../money';
 import type { Deadlines } from './deadlines';
-import type { RepayResult } from '../api/disbursement';
 import type { CityClosure, CityOutcome, OperatorDecision, StepFailure } from './operator';
 
 /** Stages of one city's month, in order. */
@@ -31,43 +29,7 @@ export type WaitingFor =
   | 'operator'
   | 'nobody';
 
-/** The roles people hold; every human step of the cycle names one of these. */
-export const HUMAN_ROLES = ['city_agency', 'hrss_reviewer', 'finance_reviewer', 'provincial_agency', 'operator'] as const;
-export type HumanRole = (typeof HUMAN_ROLES)[number];
 
-/** The role of the system's own calls (the cycle worker's activities); no human step accepts it. */
-export const SYSTEM_ROLE = 'system';
-
-/** Every role a token may carry. */
-export const ROLES = [...HUMAN_ROLES, SYSTEM_ROLE] as const;
-export type Role = (typeof ROLES)[number];
-
-/** The person (or agency system) behind a call, as the API established it. */
-export const actorSchema = z.object({
-  userId: z.string().min(1, 'must name the user'),
-  role: z.enum(ROLES),
-  cityCode: cityCode.optional(),
-  from: z.string().optional(),
-});
-export type Actor = z.infer<typeof actorSchema>;
-
-export const PLAN_CATEGORIES = ['long_term', 'one_time', 'medical', 'other'] as const;
-export type PlanCategory = (typeof PLAN_CATEGORIES)[number];
-
-/** One line of a city's expenditure plan. */
-export const planLineSchema = z.object({
-  category: z.enum(PLAN_CATEGORIES),
-  count: z.number().int('must be a whole number').min(0, 'must not be negative'),
-  amountFen: nonNegativeFenString,
-});
-export type PlanLine = z.infer<typeof planLineSchema>;
-
-export const planLinesSchema = z
-  .array(planLineSchema)
-  .min(1, 'a plan needs at least one line')
-  .refine((lines) => new Set(lines.map((l) => l.category)).size === lines.length, {
-    message: 'each category may appear only once',
-  });
 
 /** Timing and retry knobs; production uses the defaults, tests shrink them. */
 export const cycleSettingsSchema = z.object({
@@ -125,7 +87,6 @@ export interface LateRepaymentResult {
   payout: PayoutProgress;
 }
 
-export type PlanStatus = 'awaiting' | 'submitted' | 'hrss_approved' | 'approved' | 'returned';
 
 /** A recorded human decision on a plan version. */
 export interface Decision {
@@ -148,60 +109,10 @@ export interface PlanState {
   returnReason: string | null;
 }
 
-export interface PayoutProgress {
-  total: number;
-  paid: number;
-  failed: number;
-  held: number;
-  deferred: number;
-  pending: number;
-  paidFen: string;
-  failedFen: string;
-  /** Held for review and then cancelled by a reviewer: never paid (absent before supervision existed). */
-  cancelled?: number;
-  /** Paid on or before the due date, of everything due in the run (absent before it was reported). */
-  onTime?: OnTimeRate;
-}
 
-/** Payments made on or before their due date out of all due in a city's run (deferred ones are not due). */
-export interface OnTimeRate {
-  /** Entitlements due in the run: everything but the deferred. */
-  due: number;
-  /** Of those, paid with a payment made on or before the entitlement's due date. */
-  paidOnTime: number;
-  /** paidOnTime / due, 1 when nothing is due; rounded to 4 decimals. */
-  rate: number;
-}
 
-/** An entitlement left out of a month's payout because finance cut the plan (the deferral rule), as the report names it. */
-export interface DeferredEntitlement {
-  entitlementId: string;
-  beneficiaryId: string;
-  /** The payee's name with all but the first character masked; a hospital's name in full. */
-  name: string;
-  type: string;
-  category: PlanCategory;
-  /** The month a long-term benefit is for; null for a one-time claim. */
-  periodMonth: string | null;
-  amountFen: string;
-}
 
-/** Payments held by the fraud rules and not released, of a city's run: unspent money. */
-export interface HeldTotal {
-  count: number;
-  amountFen: string;
-}
 
-/** What a city's close tells besides its money identities; optional, as reports stored before them lack them. */
-export interface CityCloseDetails {
-  onTime?: OnTimeRate;
-  held?: HeldTotal;
-  /** Who waited: the deferred entitlements, at most DEFERRED_LIST_LIMIT of them (see `deferredCount`). */
-  deferred?: DeferredEntitlement[];
-  /** How many were deferred in all, and their total. */
-  deferredCount?: number;
-  deferredFen?: string;
-}
 
 /** The most deferred entitlements a report names one by one; the count and total cover all. */
 export const DEFERRED_LIST_LIMIT = 1_000;

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ProvincialCityPayout, ReturnedPayees } from '../api/disbursement';
-import type { Actor, CityStatus, CycleStatus, PlanLine } from './contracts';
+import type { Actor, PlanLine, ProvincialCityPayout, ReturnedPayees } from '../domain';
+import type { CityStatus, CycleStatus } from './contracts';
 
 /** A city agency submits (or resubmits) its plan. */
 export interface SubmitPlanArgs {

@@ -1,5 +1,6 @@
 import { defineUpdate } from '@temporalio/workflow';
-import type { Actor, CityStatus, Stage } from './contracts';
+import type { Actor } from '../domain';
+import type { CityStatus, Stage } from './contracts';
 
 /** A step of a city's month that failed for good and waits for an operator's decision. */
 export interface StepFailure {

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { actorSchema, ROLES, SYSTEM_ROLE, type Actor, type Role } from '../cycle/contracts';
+import { actorSchema, ROLES, SYSTEM_ROLE, type Actor, type Role } from '../domain';
 import { ErrorCode } from '../errors';
 import { HttpError } from './errors';
 

@@ -12,3 +12,5 @@ export * from './validate';
 export * from './auth';
 export * from './codec';
 export * from './codec-server';
+export * from './openapi';
+export * from './migration-helpers';

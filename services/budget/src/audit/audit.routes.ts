@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { BudgetDB } from '../db';
 import { listAuditEvents, verifyAuditChain } from './audit.repository';
 
-const listQuery = z.object({
+export const listQuery = z.object({
   month: monthString.optional(),
   cityCode: cityCode.optional(),
   after: z.string().regex(/^\d+$/, 'must be an audit row id').optional(),

@@ -6,14 +6,14 @@ import { z } from 'zod';
 import type { BudgetDB } from '../db';
 import { budgetPosition, setBudget } from './budget.repository';
 
-const yearCity = z.object({
+export const yearCity = z.object({
   year: z.string().regex(/^\d{4}$/, 'must be a four-digit year').transform(Number),
   cityCode,
 });
-const monthCity = z.object({ month: monthString, cityCode });
+export const monthCity = z.object({ month: monthString, cityCode });
 
 // The shared schema allows any list of lines; a category twice would make "the" amount ambiguous.
-const setBudgetBody = setBudgetSchema.superRefine((body, ctx) => {
+export const setBudgetBody = setBudgetSchema.superRefine((body, ctx) => {
   const seen = new Set<string>();
   body.lines.forEach((line, i) => {
     if (seen.has(line.category)) {

@@ -21,16 +21,16 @@ import type { BudgetDB } from '../db';
 import type { CycleGateway } from './cycle.client';
 import { monthRecords } from './cycle.repository';
 
-const monthParams = z.object({ month: monthString });
-const cityParams = z.object({ month: monthString, cityCode });
+export const monthParams = z.object({ month: monthString });
+export const cityParams = z.object({ month: monthString, cityCode });
 
-const submitPlanBody = z.object({ lines: planLinesSchema });
-const hrssBody = z.object({
+export const submitPlanBody = z.object({ lines: planLinesSchema });
+export const hrssBody = z.object({
   planVersion: z.number().int().min(1),
   decision: z.enum(['approve', 'return']),
   reason: z.string().max(2000).optional(),
 });
-const financeBody = z.object({
+export const financeBody = z.object({
   planVersion: z.number().int().min(1),
   decision: z.enum(['approve', 'return', 'cut']),
   reason: z.string().max(2000).optional(),

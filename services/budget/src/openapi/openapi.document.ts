@@ -1,74 +1,64 @@
-import { OpenAPIRegistry, OpenApiGeneratorV3, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import {
+  commitBudgetSchema,
+  cityCode,
   HUMAN_ROLES,
-  monthBodySchema,
-  planLinesSchema,
+  monthString,
+  recordPlanSchema,
+  recordReviewSchema,
+  releaseCommitmentSchema,
   ROLES,
+  storeReportSchema,
   type FinanceDecisionArgs,
   type HrssDecisionArgs,
-  type Role,
   type SubmitPlanArgs,
 } from '@fund/shared';
+import { agree, errorResponses, json, ok, openApiDocument, roles, type ApiOperation, type Same } from '@fund/shared/server';
 import { z } from 'zod';
+import { listQuery as auditListQuery } from '../audit/audit.routes';
+import { monthCity as budgetMonthCity, setBudgetBody, yearCity } from '../budgets/budget.routes';
+import { cityParams, financeBody, hrssBody, monthParams, submitPlanBody as submitPlanRouteBody } from '../cycles/cycle.routes';
+import { historyQuery, listQuery as planListQuery, monthCity as planMonthCity } from '../plans/plan.routes';
 import {
+  auditEventDoc,
+  budgetCommitmentDoc,
   budgetPositionDoc,
+  chainVerificationDoc,
   cityStatusDoc,
+  commitmentReleaseDoc,
   cycleStartedDoc,
   cycleViewDoc,
-  errorBodyDoc,
-  params,
-  PLAN_STATUSES,
   planHistoryDoc,
-  planLineDoc,
   planListDoc,
+  recordedReviewDoc,
   storedPlanDoc,
   storedReportDoc,
 } from './responses.schema';
 
-// Request bodies of the cycle API, built from the same shared schemas the routes parse with.
-const planVersion = z.number().int().min(1).meta({ description: 'the plan version the reviewer looked at; a stale version is refused' });
-const reason = z.string().max(2000).optional().meta({ description: 'why; required to return a plan, and to cut one' });
+// The request bodies of the cycle API are the schemas its routes parse with, described for people here.
+const planVersion = { description: 'the plan version the reviewer looked at; a stale version is refused' };
+const reason = { description: 'why; required to return a plan, and to cut one' };
 
 /** Body of POST /cycles/{month}/cities/{cityCode}/plan. */
-export const submitPlanBody = z.object({ lines: planLinesSchema.meta({ description: 'one line per category; each category at most once' }) });
+export const submitPlanBody = submitPlanRouteBody.extend({
+  lines: submitPlanRouteBody.shape.lines.meta({ description: 'one line per category; each category at most once' }),
+});
 /** Body of POST /cycles/{month}/cities/{cityCode}/hrss-decision. */
-export const hrssDecisionBody = z.object({ planVersion, decision: z.enum(['approve', 'return']), reason });
+export const hrssDecisionBody = hrssBody.extend({ planVersion: hrssBody.shape.planVersion.meta(planVersion), reason: hrssBody.shape.reason.meta(reason) });
 /** Body of POST /cycles/{month}/cities/{cityCode}/finance-decision. */
-export const financeDecisionBody = z.object({
-  planVersion,
-  decision: z.enum(['approve', 'return', 'cut']),
-  reason,
-  lines: z.array(planLineDoc).optional().meta({ description: 'with a cut only: every submitted category, none raised, at least one lowered' }),
+export const financeDecisionBody = financeBody.extend({
+  planVersion: financeBody.shape.planVersion.meta(planVersion),
+  reason: financeBody.shape.reason.meta(reason),
+  lines: financeBody.shape.lines.meta({ description: 'with a cut only: every submitted category, none raised, at least one lowered' }),
 });
 
-const monthParams = z.object({ month: params.month });
-const cityParams = z.object({ month: params.month, cityCode: params.cityCode });
-
-const json = (schema: z.ZodType, example?: unknown) => ({ 'application/json': example === undefined ? { schema } : { schema, example } });
-
-const ERROR_MEANINGS: Record<number, string> = {
-  400: 'VALIDATION_FAILED: details.issues names each field and the rule it broke',
-  401: 'UNAUTHORIZED: no bearer token, or it is invalid or expired',
-  403: 'FORBIDDEN: the token\'s role (or city) may not do this',
+const errors = errorResponses({
   404: 'NOT_FOUND: no such month, city cycle or report',
-  409: 'BUDGET_EXCEEDED or INSUFFICIENT_POOL: approving would break the budget execution limit or the pool\'s available balance; CONFLICT: the city\'s cycle ended without closing, so nothing can be re-paid through it',
+  409: 'BUDGET_EXCEEDED or INSUFFICIENT_POOL: approving would break the budget execution limit or the pool\'s available balance; CONFLICT: the city\'s cycle ended without closing, so nothing can be re-paid through it, or a step was already recorded under another key; IDEMPOTENCY_CONFLICT: the key was used for a different request',
   422: 'INVALID_DECISION: the workflow refused the step (wrong stage, stale version, missing reason, separation of duties...); the message names the rule',
-};
-
-function errors(...statuses: number[]): Record<number, ResponseConfig> {
-  return Object.fromEntries(statuses.map((s) => [s, { description: ERROR_MEANINGS[s]!, content: json(errorBodyDoc) }]));
-}
-
-function ok(description: string, schema: z.ZodType): ResponseConfig {
-  return { description, content: json(schema) };
-}
-
-/** The roles a cycle operation lets through, shown in the description and as `x-roles`. */
-function roles(list: readonly Role[], note = ''): { 'x-roles': Role[]; description: string } {
-  return { 'x-roles': [...list], description: `Roles: ${list.join(', ')}.${note ? ` ${note}` : ''}` };
-}
+});
 
 const OWN_CITY = 'A city agency only for its own city.';
+const BY_THE_CYCLE = 'Called by the cycle worker; idempotent by idempotencyKey (the same key and request answers the first result, replayed: true).';
 
 const EXAMPLE_LINES = [
   { category: 'long_term', count: 120, amountFen: '45600000' },
@@ -76,10 +66,10 @@ const EXAMPLE_LINES = [
 ];
 
 /**
- * The operations the document describes: the cycle API for people, and the read endpoints reviewers use.
- * The roles here are a hand-kept copy of each route's guard; test/console.test.ts checks them against the service.
+ * Every route of the budget service: the cycle API for people, the read endpoints reviewers use, and the
+ * steps the cycle worker records. The roles are each route's guard; openapi.test.ts and test/console.test.ts check them.
  */
-const OPERATIONS: RouteConfig[] = [
+export const OPERATIONS: ApiOperation[] = [
   {
     method: 'post',
     path: '/cycles',
@@ -87,7 +77,7 @@ const OPERATIONS: RouteConfig[] = [
     tags: ['Cycles'],
     summary: 'Start the monthly cycle of a month',
     ...roles(['provincial_agency', 'operator'], 'Starts workflow cycle:<month>; a month that already has a cycle answers 200 with that cycle.'),
-    request: { body: { required: true, content: json(monthBodySchema, { month: '2027-02' }) } },
+    request: { body: { required: true, content: json(monthParams, { month: '2027-02' }) } },
     responses: {
       201: ok('Started', cycleStartedDoc),
       200: ok('The month already had a cycle (created: false)', cycleStartedDoc),
@@ -169,11 +159,7 @@ const OPERATIONS: RouteConfig[] = [
     summary: 'The reviewers\' list: each city\'s latest plan version and its status',
     ...roles(['hrss_reviewer', 'finance_reviewer', 'provincial_agency', 'operator'], 'With a month, cities that have not submitted are listed as awaiting.'),
     request: {
-      query: z.object({
-        month: params.month.optional(),
-        status: z.enum(PLAN_STATUSES).optional(),
-        limit: z.coerce.number().int().min(1).max(5000).default(500),
-      }),
+      query: planListQuery,
     },
     responses: { 200: ok('Plans, newest month first', planListDoc), ...errors(400, 401, 403) },
   },
@@ -184,7 +170,7 @@ const OPERATIONS: RouteConfig[] = [
     tags: ['Plans'],
     summary: 'Every version of a city\'s plan for a month, with its reviews',
     ...roles(HUMAN_ROLES, OWN_CITY),
-    request: { params: cityParams },
+    request: { params: planMonthCity },
     responses: { 200: ok('Plan versions, oldest first', z.array(storedPlanDoc)), ...errors(400, 401, 403) },
   },
   {
@@ -195,11 +181,8 @@ const OPERATIONS: RouteConfig[] = [
     summary: 'A city\'s planned and approved totals over recent months',
     ...roles(HUMAN_ROLES, OWN_CITY),
     request: {
-      params: z.object({ cityCode: params.cityCode }),
-      query: z.object({
-        months: z.coerce.number().int().min(1).max(60).default(6),
-        until: params.month.optional().meta({ description: 'last month shown; default the current month in UTC+8' }),
-      }),
+      params: z.object({ cityCode }),
+      query: historyQuery,
     },
     responses: { 200: ok('One entry per month, oldest first', planHistoryDoc), ...errors(400, 401, 403) },
   },
@@ -210,7 +193,7 @@ const OPERATIONS: RouteConfig[] = [
     tags: ['Budgets'],
     summary: 'What remains of a city\'s annual budget for the year of a month',
     ...roles(ROLES, `${OWN_CITY} The cycle (role system) reads it too.`),
-    request: { params: cityParams },
+    request: { params: budgetMonthCity },
     responses: { 200: ok('The budget position', budgetPositionDoc), ...errors(400, 401, 403) },
   },
   {
@@ -220,7 +203,7 @@ const OPERATIONS: RouteConfig[] = [
     tags: ['Budgets'],
     summary: 'A city\'s annual budget, commitments and remainder',
     ...roles(HUMAN_ROLES, OWN_CITY),
-    request: { params: z.object({ year: params.year, cityCode: params.cityCode }) },
+    request: { params: yearCity },
     responses: { 200: ok('The budget position', budgetPositionDoc), ...errors(400, 401, 403) },
   },
   {
@@ -230,46 +213,128 @@ const OPERATIONS: RouteConfig[] = [
     tags: ['Reports'],
     summary: 'The stored reconciliation report of a closed month',
     ...roles(['hrss_reviewer', 'finance_reviewer', 'provincial_agency', 'operator']),
-    request: { params: monthParams },
+    request: { params: z.object({ month: monthString }) },
     responses: { 200: ok('The latest stored version', storedReportDoc), ...errors(400, 401, 403, 404) },
+  },
+  {
+    method: 'put',
+    path: '/budgets/{year}/{cityCode}',
+    operationId: 'setBudget',
+    tags: ['Budgets'],
+    summary: 'Set a city\'s annual budget, one amount per plan category',
+    ...roles(['provincial_agency'], 'Replaces the year\'s amounts; what is already committed stays committed.'),
+    request: {
+      params: yearCity,
+      body: { required: true, content: json(setBudgetBody, { lines: [{ category: 'long_term', amountFen: '540000000' }, { category: 'medical', amountFen: '18000000' }] }) },
+    },
+    responses: { 200: ok('The budget position', budgetPositionDoc), ...errors(400, 401, 403) },
+  },
+  {
+    method: 'post',
+    path: '/commitments',
+    operationId: 'commitBudget',
+    tags: ['Budgets'],
+    summary: 'Commit finance-approved lines against the city\'s annual budget (hard limit)',
+    ...roles(['system'], BY_THE_CYCLE),
+    request: { body: { required: true, content: json(commitBudgetSchema) } },
+    responses: {
+      201: ok('Committed', budgetCommitmentDoc),
+      200: ok('Replayed: the first answer of this key', budgetCommitmentDoc),
+      ...errors(400, 401, 403, 409),
+    },
+  },
+  {
+    method: 'post',
+    path: '/commitments/release',
+    operationId: 'releaseCommitment',
+    tags: ['Budgets'],
+    summary: 'Release a city\'s budget commitment for a month (compensation)',
+    ...roles(['system'], BY_THE_CYCLE),
+    request: { body: { required: true, content: json(releaseCommitmentSchema) } },
+    responses: { 200: ok('Released, or nothing to release', commitmentReleaseDoc), ...errors(400, 401, 403, 409) },
+  },
+  {
+    method: 'post',
+    path: '/plans',
+    operationId: 'recordPlan',
+    tags: ['Plans'],
+    summary: 'Record a submitted plan version',
+    ...roles(['system'], BY_THE_CYCLE),
+    request: { body: { required: true, content: json(recordPlanSchema) } },
+    responses: {
+      201: ok('Recorded', storedPlanDoc.extend({ replayed: z.boolean() })),
+      200: ok('Replayed: the first answer of this key', storedPlanDoc.extend({ replayed: z.boolean() })),
+      ...errors(400, 401, 403, 409),
+    },
+  },
+  {
+    method: 'post',
+    path: '/reviews',
+    operationId: 'recordReview',
+    tags: ['Plans'],
+    summary: 'Record an HRSS or finance decision on a plan version',
+    ...roles(['system'], BY_THE_CYCLE),
+    request: { body: { required: true, content: json(recordReviewSchema) } },
+    responses: {
+      201: ok('Recorded', recordedReviewDoc),
+      200: ok('Replayed: the first answer of this key', recordedReviewDoc),
+      ...errors(400, 401, 403, 404, 409),
+    },
+  },
+  {
+    method: 'post',
+    path: '/reports',
+    operationId: 'storeReport',
+    tags: ['Reports'],
+    summary: 'Store a month\'s reconciliation report as a new version',
+    ...roles(['system'], 'Called by the cycle worker when the month closes; the same report again answers the stored version (200).'),
+    request: { body: { required: true, content: json(storeReportSchema) } },
+    responses: { 201: ok('Stored', storedReportDoc), 200: ok('The same report was stored before', storedReportDoc), ...errors(400, 401, 403) },
+  },
+  {
+    method: 'get',
+    path: '/audit',
+    operationId: 'listAudit',
+    tags: ['Audit'],
+    summary: 'The audit trail of decision attempts, accepted and refused, oldest first',
+    ...roles(['hrss_reviewer', 'finance_reviewer', 'operator']),
+    request: { query: auditListQuery },
+    responses: {
+      200: ok('One page; pass `next` as `after` for the next', z.object({ events: z.array(auditEventDoc), next: z.string().nullable() })),
+      ...errors(400, 401, 403),
+    },
+  },
+  {
+    method: 'get',
+    path: '/audit/verify',
+    operationId: 'verifyAudit',
+    tags: ['Audit'],
+    summary: 'Check the audit trail\'s hash chain from its first row',
+    ...roles(['operator']),
+    responses: { 200: ok('The verification', chainVerificationDoc), ...errors(401, 403) },
   },
 ];
 
-/** Builds the OpenAPI 3.0 document of the budget service's public API from its zod schemas. */
+/** Builds the OpenAPI 3.0 document of the budget service from the zod schemas its routes parse with. */
 export function buildOpenApiDocument() {
-  const registry = new OpenAPIRegistry();
-  registry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
+  return openApiDocument({
+    title: 'Provincial work-injury fund: budget service',
     description:
-      `HS256 token with claims sub (user), role (${ROLES.join(', ')}) and city (for a city agency); issuer provincial-fund, audience provincial-fund-api. Issue one with \`npm run cli -- token issue --role <role> --user <name>\`. Each operation lists the roles it lets through (x-roles); any other role gets 403 FORBIDDEN.`,
-  });
-  for (const operation of OPERATIONS) registry.registerPath(operation);
-  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
-    openapi: '3.0.3',
-    info: {
-      title: 'Provincial work-injury fund: budget service',
-      version: '1.0.0',
-      description:
-        'The monthly cycle API (start a month, submit plans, HRSS and finance decisions) and the read endpoints reviewers use. Money is integer fen written as a decimal string (100 fen = 1 yuan). Every refusal answers with the ErrorBody shape.',
-    },
-    servers: [{ url: '/' }],
-    security: [{ bearerAuth: [] }],
+      'The monthly cycle API (start a month, submit plans, HRSS and finance decisions), the read endpoints reviewers use, and the steps the cycle worker records here (plans, reviews, budget commitments, reports). Money is integer fen written as a decimal string (100 fen = 1 yuan). Every refusal answers with the ErrorBody shape.',
     tags: [
       { name: 'Cycles', description: 'Workflow-backed monthly cycle: each decision is a Temporal Workflow Update.' },
-      { name: 'Plans', description: 'Recorded plan versions, the reviewers\' list and history.' },
-      { name: 'Budgets', description: 'Annual budgets and what remains of them.' },
+      { name: 'Plans', description: 'Recorded plan versions and their reviews, the reviewers\' list and history.' },
+      { name: 'Budgets', description: 'Annual budgets, the commitments against them and what remains.' },
       { name: 'Reports', description: 'Stored monthly reconciliation reports.' },
+      { name: 'Audit', description: 'The hash-chained trail of every decision attempt, accepted or refused.' },
     ],
+    operations: OPERATIONS,
   });
 }
 
 export type OpenApiDocument = ReturnType<typeof buildOpenApiDocument>;
 
 // The documented bodies must say what the workflow Updates take (less the actor, which comes from the token).
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-const agree = <T extends true>(): T | undefined => undefined;
 agree<Same<z.infer<typeof submitPlanBody>, Omit<SubmitPlanArgs, 'actor'>>>();
 agree<Same<z.infer<typeof hrssDecisionBody>, Omit<HrssDecisionArgs, 'actor'>>>();
 agree<Same<z.infer<typeof financeDecisionBody>, Omit<FinanceDecisionArgs, 'actor'>>>();

@@ -1,3 +1,4 @@
+import { openApiRoutes } from '@fund/shared/server';
 import { Router } from 'express';
 import { DOCS_CSP, renderDocsPage } from './docs.page';
 import { buildOpenApiDocument } from './openapi.document';
@@ -5,13 +6,9 @@ import { buildOpenApiDocument } from './openapi.document';
 /** GET /openapi.json (the document) and GET /docs (a page listing its operations); both public. */
 export function openapiRoutes(): Router {
   const document = buildOpenApiDocument();
-  const body = JSON.stringify(document);
   const page = renderDocsPage(document);
   const router = Router();
-  router.get('/openapi.json', (_req, res) => {
-    res.set({ 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Access-Control-Allow-Origin': '*' });
-    res.type('application/json').send(body);
-  });
+  router.use(openApiRoutes(document));
   router.get('/docs', (_req, res) => {
     res.set({
       'Content-Security-Policy': DOCS_CSP,

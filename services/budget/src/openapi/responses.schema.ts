@@ -1,28 +1,30 @@
 import {
-  CITY_CODES,
-  cityCode,
-  errorBodySchema,
   fenString,
-  monthString,
   nonNegativeFenString,
   PLAN_CATEGORIES,
   planLineSchema,
   ROLES,
   STAGES,
+  type BudgetCommitment,
   type BudgetPosition,
+  type CommitmentRelease,
   type CityStatus,
   type PlanHistoryMonth,
   type PlanStatus,
   type PlanSummary,
+  type RecordedReview,
   type ProvinceReconciliation,
   type StoredPlan,
   type StoredReport,
 } from '@fund/shared';
+import { agree, type ChainVerification, type Same } from '@fund/shared/server';
 import { z } from 'zod';
+import type { AuditEvent } from '../audit/audit.repository';
+import { AUDIT_ACTIONS } from '../audit/audit.table';
 import type { CycleView } from '../cycles/cycle.client';
 
 // The answers of the budget service are TypeScript interfaces in @fund/shared; these zod schemas
-// describe them for the OpenAPI document only. The `Same<>` checks at the bottom make tsc fail
+// describe them for the OpenAPI document only. The `agree` checks at the bottom make tsc fail
 // when a shared interface changes and its schema here does not.
 
 /** Every plan status, in the order a plan moves through them. */
@@ -272,21 +274,70 @@ export const storedReportDoc = z
   .object({ month: z.string(), version: z.number().int(), createdAt: instant, report: z.record(z.string(), z.unknown()) })
   .meta({ id: 'StoredReport', description: 'A stored version of a month\'s reconciliation report.' });
 
-export const errorBodyDoc = errorBodySchema.meta({
-  id: 'ErrorBody',
-  description: 'Every refusal: a stable code (VALIDATION_FAILED, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, INVALID_DECISION, BUDGET_EXCEEDED, ...), a message for people, and details (for a 400, the fields and the rule each broke).',
+const reviewDoc = z.object({
+  step: z.string(),
+  decision: z.string(),
+  reason: z.string().nullable(),
+  userId: z.string(),
+  role: z.string(),
+  approvedLines: z.array(planLineDoc).nullable(),
+  at: instant,
 });
 
-/** Path parameters, described once. */
-export const params = {
-  month: monthString.meta({ description: 'calendar month, YYYY-MM', example: '2027-02' }),
-  cityCode: cityCode.meta({ description: 'division code of one of the province\'s 14 cities', example: '620100', enum: [...CITY_CODES] }),
-  year: z.string().regex(/^\d{4}$/).meta({ description: 'four-digit year', example: '2027' }),
-};
+export const recordedReviewDoc = reviewDoc
+  .extend({ month: z.string(), cityCode: z.string(), version: z.number().int(), replayed: z.boolean() })
+  .meta({ id: 'RecordedReview', description: 'A review decision recorded on a plan version.' });
+
+export const budgetCommitmentDoc = z
+  .object({
+    commitmentId: z.string(),
+    month: z.string(),
+    cityCode: z.string(),
+    year: z.number().int(),
+    lines: z.array(planLineDoc),
+    totalFen: fen,
+    remainingFen: signedFen.meta({ description: 'what was left of the city\'s whole annual budget right after this commitment' }),
+    replayed: z.boolean(),
+  })
+  .meta({ id: 'BudgetCommitment', description: 'Approved lines committed against a city\'s annual budget.' });
+
+export const commitmentReleaseDoc = z
+  .object({ commitmentId: z.string().nullable().meta({ description: 'null when there was no live commitment to release' }), releasedFen: fen, replayed: z.boolean() })
+  .meta({ id: 'CommitmentRelease' });
+
+export const auditEventDoc = z
+  .object({
+    id: z.string(),
+    at: instant,
+    userId: z.string(),
+    role: z.string(),
+    from: z.string().nullable(),
+    action: z.enum(AUDIT_ACTIONS),
+    decision: z.string().nullable(),
+    month: z.string(),
+    cityCode: z.string(),
+    planVersion: z.number().int().nullable(),
+    outcome: z.enum(['accepted', 'refused']),
+    rule: z.string().nullable().meta({ description: 'the rule that refused it, as the caller was told' }),
+    detail: z.unknown(),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .meta({ id: 'AuditEvent', description: 'One decision attempt, chained by sha256 to the row before.' });
+
+export const chainVerificationDoc = z
+  .object({
+    ok: z.boolean(),
+    checked: z.number().int(),
+    lastId: z.string().nullable(),
+    lastHash: z.string(),
+    broken: z.object({ id: z.string(), reason: z.string() }).nullable(),
+  })
+  .meta({ id: 'ChainVerification', description: 'Whether every row of the audit trail hashes to what the next row says.' });
 
 // Compile-time agreement between the schemas above and the interfaces the handlers answer with.
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-const agree = <T extends true>(): T | undefined => undefined;
+// An intersection of interfaces, written out as one object type.
+type Flat<T> = { [K in keyof T]: T[K] };
 agree<Same<z.infer<typeof cityStatusDoc>, CityStatus>>();
 agree<Same<z.infer<typeof cycleViewDoc>, CycleView>>();
 agree<Same<z.infer<typeof provinceReconciliationDoc>, ProvinceReconciliation>>();
@@ -295,3 +346,8 @@ agree<Same<z.infer<typeof storedPlanDoc>, StoredPlan>>();
 agree<Same<z.infer<typeof historyMonthDoc>, PlanHistoryMonth>>();
 agree<Same<z.infer<typeof budgetPositionDoc>, BudgetPosition>>();
 agree<Same<z.infer<typeof storedReportDoc>, StoredReport>>();
+agree<Same<z.infer<typeof recordedReviewDoc>, Flat<RecordedReview>>>();
+agree<Same<z.infer<typeof budgetCommitmentDoc>, BudgetCommitment>>();
+agree<Same<z.infer<typeof commitmentReleaseDoc>, CommitmentRelease>>();
+agree<Same<z.infer<typeof auditEventDoc>, AuditEvent>>();
+agree<Same<z.infer<typeof chainVerificationDoc>, ChainVerification>>();

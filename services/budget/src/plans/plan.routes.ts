@@ -8,13 +8,13 @@ import { listPlans, planHistory, plansOf, recordPlan } from './plan.repository';
 
 const PLAN_STATUSES = ['awaiting', 'submitted', 'hrss_approved', 'approved', 'returned'] as const;
 
-const monthCity = z.object({ month: monthString, cityCode });
-const listQuery = z.object({
+export const monthCity = z.object({ month: monthString, cityCode });
+export const listQuery = z.object({
   month: monthString.optional(),
   status: z.enum(PLAN_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(5000).default(500),
 });
-const historyQuery = z.object({
+export const historyQuery = z.object({
   months: z.coerce.number().int().min(1).max(60).default(6),
   until: monthString.optional(),
 });

@@ -7,13 +7,13 @@ import type { CollectionDB } from '../db';
 import { findEmployer, insertEmployer, listEmployers } from './employer.repository';
 import type { Employer } from './employer.table';
 
-const listQuery = z.object({
+export const listQuery = z.object({
   cityCode,
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   after: z.string().regex(/^\d+$/).optional(),
 });
 
-function present(e: Employer) {
+export function present(e: Employer) {
   return {
     id: e.id,
     cityCode: e.city_code,

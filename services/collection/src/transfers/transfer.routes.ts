@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { CollectionDB } from '../db';
 import { reconcileCollection, reverseTransfer, transferToProvince } from './transfer.repository';
 
-const monthCity = z.object({ month: monthString, cityCode });
+export const monthCity = z.object({ month: monthString, cityCode });
 
 /** The city-to-province transfer (the cycle moves it) and the collection side of reconciliation. */
 export function transferRoutes(db: Kysely<CollectionDB>, access: Guard): Router {

@@ -14,16 +14,16 @@ import { payBatch, payoutProgress, preparePayout, repayReturned } from './payout
 import { payProvince } from './provincial';
 import { returnedPayees } from './returned.repository';
 
-const paymentsQuery = z.object({
+export const paymentsQuery = z.object({
   month: monthString,
   cityCode,
   status: z.literal('failed', { error: "must be 'failed'" }).default('failed'),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
 });
 
-const monthParams = z.object({ month: monthString });
+export const monthParams = z.object({ month: monthString });
 
-const returnedQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
+export const returnedQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
 
 /** A city's monthly payout: prepare, pay in batches, re-pay returned payments, follow progress. */
 export function payoutRoutes(

@@ -7,7 +7,7 @@ import type { DisbursementDB } from '../db';
 import { payoutProgress } from './payout.service';
 import { deferredEntitlements } from './report.repository';
 
-const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(1_000) });
+export const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(1_000) });
 
 /** Who waited in a city's month (the deferral rule's outcome) and how much was paid on time. */
 export function payoutReportRoutes(db: Kysely<DisbursementDB>, access: Guard): Router {

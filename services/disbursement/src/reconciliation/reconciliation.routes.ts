@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { DisbursementDB } from '../db';
 import { reconcileCity, reconcileMonth } from './reconciliation.repository';
 
-const monthParams = z.object({ month: monthString });
+export const monthParams = z.object({ month: monthString });
 
 /** Month-close figures of the disbursement side, per city and for the whole pool. */
 export function reconciliationRoutes(db: Kysely<DisbursementDB>, access: Guard): Router {

@@ -9,13 +9,13 @@ import { correctBankAccount, findBeneficiary, listBeneficiaries, type Beneficiar
 import { maskBankAccount, maskIdNumber } from './identity';
 import type { RegisterCipher } from './register-cipher';
 
-const listQuery = z.object({
+export const listQuery = z.object({
   cityCode: cityCode.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   after: z.string().regex(/^\d+$/, 'must be a beneficiary id').optional(),
 });
 
-const idParam = z.object({ id: z.string().regex(/^\d+$/, 'must be a beneficiary id') });
+export const idParam = z.object({ id: z.string().regex(/^\d+$/, 'must be a beneficiary id') });
 
 /** The operator's view of a beneficiary: ID number and bank account masked. */
 export function presentBeneficiary(b: BeneficiaryRecord) {
