@@ -24,6 +24,7 @@ export const OFFLINE_ENV: NodeJS.ProcessEnv = {
   AUTH_JWT_SECRET: OFFLINE_SECRET,
   TEMPORAL_ADDRESS: '127.0.0.1:1',
   PAYLOAD_KEY: Buffer.alloc(32, 7).toString('base64'),
+  REGISTER_KEY: Buffer.alloc(32, 9).toString('base64'),
 };
 
 /** Builds a service's express app as it boots, on a database that refuses every connection. */

@@ -36,8 +36,8 @@ export const financeBody = z.object({
   reason: z.string().max(2000).optional(),
   lines: z.array(planLineSchema).optional(),
 });
-const retryBody = z.object({ reason: z.string().max(2000).optional() });
-const closeBody = z.object({ reason: z.string().trim().min(1, 'a reason is required to close a city').max(2000) });
+export const retryBody = z.object({ reason: z.string().max(2000).optional() });
+export const closeBody = z.object({ reason: z.string().trim().min(1, 'a reason is required to close a city').max(2000) });
 
 const CITY = '/cycles/:month/cities/:cityCode';
 

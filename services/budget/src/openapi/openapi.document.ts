@@ -16,7 +16,7 @@ import { agree, errorResponses, json, ok, openApiDocument, roles, type ApiOperat
 import { z } from 'zod';
 import { listQuery as auditListQuery } from '../audit/audit.routes';
 import { monthCity as budgetMonthCity, setBudgetBody, yearCity } from '../budgets/budget.routes';
-import { cityParams, financeBody, hrssBody, monthParams, submitPlanBody as submitPlanRouteBody } from '../cycles/cycle.routes';
+import { cityParams, closeBody, financeBody, hrssBody, monthParams, retryBody, submitPlanBody as submitPlanRouteBody } from '../cycles/cycle.routes';
 import { historyQuery, listQuery as planListQuery, monthCity as planMonthCity } from '../plans/plan.routes';
 import {
   auditEventDoc,
@@ -53,7 +53,7 @@ export const financeDecisionBody = financeBody.extend({
 
 const errors = errorResponses({
   404: 'NOT_FOUND: no such month, city cycle or report',
-  409: 'BUDGET_EXCEEDED or INSUFFICIENT_POOL: approving would break the budget execution limit or the pool\'s available balance; CONFLICT: the city\'s cycle ended without closing, so nothing can be re-paid through it, or a step was already recorded under another key; IDEMPOTENCY_CONFLICT: the key was used for a different request',
+  409: 'BUDGET_EXCEEDED or INSUFFICIENT_POOL: approving would break the budget execution limit or the pool\'s available balance; CONFLICT: the city\'s cycle ended without closing, so nothing can be re-paid through it, or a step was already recorded under another key; IDEMPOTENCY_CONFLICT: the key was used for a different request; MONTH_HAS_RECORDS: the month has records in the services but no cycle in this Temporal namespace; CONFLICT also when the city\'s cycle has ended and takes no more decisions',
   422: 'INVALID_DECISION: the workflow refused the step (wrong stage, stale version, missing reason, separation of duties...); the message names the rule',
 });
 
@@ -81,7 +81,7 @@ export const OPERATIONS: ApiOperation[] = [
     responses: {
       201: ok('Started', cycleStartedDoc),
       200: ok('The month already had a cycle (created: false)', cycleStartedDoc),
-      ...errors(400, 401, 403),
+      ...errors(400, 401, 403, 409),
     },
   },
   {
@@ -150,6 +150,29 @@ export const OPERATIONS: ApiOperation[] = [
     ),
     request: { params: cityParams },
     responses: { 200: ok('The city\'s status, its payout as it stands after the repayment', cityStatusDoc), ...errors(400, 401, 403, 404, 409, 422) },
+  },
+  {
+    method: 'post',
+    path: '/cycles/{month}/cities/{cityCode}/retry-step',
+    operationId: 'retryStep',
+    tags: ['Cycles'],
+    summary: 'Run again a step of the city that failed for good, once its cause is fixed',
+    ...roles(['operator'], 'Only while the city waits for an operator (waitingFor operator); audited as retry_step.'),
+    request: { params: cityParams, body: { required: false, content: json(retryBody, { reason: 'stale idempotency record removed' }) } },
+    responses: { 200: ok('The city\'s status after the decision', cityStatusDoc), ...errors(400, 401, 403, 404, 409, 422) },
+  },
+  {
+    method: 'post',
+    path: '/cycles/{month}/cities/{cityCode}/close-city',
+    operationId: 'closeCity',
+    tags: ['Cycles'],
+    summary: "Close the city's month at the step that failed for good",
+    ...roles(
+      ['operator'],
+      'Only while the city waits for an operator; the reason is required. What an approved, unallocated plan holds goes back to the pool and the budget; audited as close_city.',
+    ),
+    request: { params: cityParams, body: { required: true, content: json(closeBody, { reason: 'records of a lost Temporal store' }) } },
+    responses: { 200: ok('The city\'s status after the decision', cityStatusDoc), ...errors(400, 401, 403, 404, 409, 422) },
   },
   {
     method: 'get',

@@ -1,6 +1,6 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { loadConfig } from '@fund/shared/server';
-import { fetchServedDocument, OFFLINE_ENV, offlineApp, refusalsWithoutErrorBody, routeCoverage } from '../../../../shared/src/server/openapi.testing';
+import { fetchServedDocument, OFFLINE_ENV, offlineApp, refusalsWithoutErrorBody, routeCoverage } from '@fund/shared/server/testing';
 import { budgetConfigSchema } from '../config';
 import { budgetService } from '../service';
 import { buildOpenApiDocument } from './openapi.document';

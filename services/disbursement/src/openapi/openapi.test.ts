@@ -1,6 +1,6 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { loadConfig } from '@fund/shared/server';
-import { fetchServedDocument, OFFLINE_ENV, offlineApp, refusalsWithoutErrorBody, roleMismatches, routeCoverage } from '../../../../shared/src/server/openapi.testing';
+import { fetchServedDocument, OFFLINE_ENV, offlineApp, refusalsWithoutErrorBody, roleMismatches, routeCoverage } from '@fund/shared/server/testing';
 import { disbursementConfigSchema } from '../config';
 import { disbursementService } from '../service';
 import { buildOpenApiDocument } from './openapi.document';
