@@ -21,10 +21,14 @@ export async function cityCycle(input: CityCycleInput): Promise<CityReconciliati
   registerPayoutHandlers(m);
   registerOperatorUpdates(m);
   m.begin();
-  void watchPayoutDeadline(m);
+  // In the background; a cancelled month ends its timer too, which is no failure of its own.
+  watchPayoutDeadline(m).catch((error: unknown) => {
+    if (!isCancellation(error)) throw error;
+  });
 
   try {
     await transferStage(m, step);
+    m.enter('plan', 'disbursement');
     m.status.draft = (await step('plan', 'fetchDraft', () => m.acts.fetchDraft(m.key))).lines;
     const approvedLines = await reviewStages(m);
     const approvedFen = sumFen(approvedLines.map((l) => l.amountFen)).toString();

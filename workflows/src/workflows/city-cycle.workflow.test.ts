@@ -60,8 +60,8 @@ describe('cityCycle review flow', () => {
         'payCity',
         'reconcileCity',
       ]);
-      expect(stubs.argsOf('transferCollections')).toEqual([{ month, cityCode: CITY }]);
-      expect(stubs.argsOf('receiveTransfer')).toEqual([{ month, cityCode: CITY, amountFen: TRANSFER_FEN, transferId: `transfer-${month}-${CITY}` }]);
+      expect(stubs.argsOf('transferCollections')).toEqual([{ month, cityCode: CITY, attempt: 1 }]);
+      expect(stubs.argsOf('receiveTransfer')).toEqual([{ month, cityCode: CITY, attempt: 1, amountFen: TRANSFER_FEN, transferId: `transfer-${month}-${CITY}` }]);
       expect(stubs.argsOf('recordPlan')).toEqual([{ month, cityCode: CITY, version: 1, lines: DRAFT_LINES, actor: agencyOf(CITY) }]);
       expect(stubs.argsOf('recordReview')).toEqual([
         { month, cityCode: CITY, version: 1, step: 'hrss_review', decision: 'approve', reason: null, approvedLines: null, actor: HRSS },
