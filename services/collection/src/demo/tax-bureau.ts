@@ -1,8 +1,8 @@
 import { randomInt, seededRandom, shiftMonth, type DeclarePayrollRequest, type ReportContributionRequest } from '@fund/shared';
 import { sql, type Kysely } from 'kysely';
-import { recordContributionIn } from '../contributions/contribution.repository';
+import { recordContributionsIn } from '../contributions/contribution.repository';
 import type { CollectionDB } from '../db';
-import { declarePayrollIn } from '../dues/declaration.repository';
+import { declarePayrollsIn } from '../dues/declaration.repository';
 import { contributionDueFen, dueDateOf } from '../dues/dues';
 import { listRateVersions, NEW_EMPLOYER_GRADE_PCT } from '../rates/rate.repository';
 
@@ -134,8 +134,8 @@ export async function feedDemoCity(db: Kysely<CollectionDB>, cityCode: string, m
     }
     if (declarations.length + receipts.length === 0) continue;
     await db.transaction().execute(async (trx) => {
-      for (const d of declarations) await declarePayrollIn(trx, d);
-      for (const r of receipts) await recordContributionIn(trx, r);
+      await declarePayrollsIn(trx, declarations);
+      await recordContributionsIn(trx, receipts);
     });
     result.declarations += declarations.length;
     result.receipts += receipts.length;

@@ -1,8 +1,8 @@
 import { ErrorCode, type DeclarePayrollRequest } from '@fund/shared';
-import { conflict, HttpError, once } from '@fund/shared/server';
+import { conflict, HttpError } from '@fund/shared/server';
 import type { Kysely, Transaction } from 'kysely';
 import type { CollectionDB } from '../db';
-import { findEmployer } from '../employers/employer.repository';
+import { onceEach } from '../idempotency';
 
 /**
  * Records the tax bureau's declaration of an employer's payroll for a month. The bureau's
@@ -10,33 +10,49 @@ import { findEmployer } from '../employers/employer.repository';
  * employer and month: another reference for a declared month is a conflict.
  */
 export async function declarePayroll(db: Kysely<CollectionDB>, input: DeclarePayrollRequest) {
-  return db.transaction().execute((trx) => declarePayrollIn(trx, input));
+  const [result] = await db.transaction().execute((trx) => declarePayrollsIn(trx, [input]));
+  return result!;
 }
 
-/** `declarePayroll` inside the caller's transaction. */
-export async function declarePayrollIn(trx: Transaction<CollectionDB>, input: DeclarePayrollRequest) {
-  const { response, replayed } = await once(trx, `declaration:${input.reference}`, input, async () => {
-    const employer = await findEmployer(trx, input.employerId);
-    if (!employer) {
-      throw new HttpError(422, ErrorCode.ValidationFailed, `body.employerId: employer ${input.employerId} is not registered`, {
-        issues: [{ field: 'body.employerId', rule: 'must be a registered employer' }],
-      });
-    }
-    const declared = await trx
-      .selectFrom('payroll_declarations')
-      .select('reference')
-      .where('employer_id', '=', employer.id)
-      .where('month', '=', input.month)
-      .executeTakeFirst();
-    if (declared) {
-      throw conflict(ErrorCode.Conflict, `employer ${employer.id} already declared its payroll for ${input.month} (reference ${declared.reference})`);
-    }
-    const row = await trx
-      .insertInto('payroll_declarations')
-      .values({ employer_id: employer.id, city_code: employer.city_code, month: input.month, payroll_fen: input.payrollFen, reference: input.reference })
-      .returning(['id', 'city_code'])
-      .executeTakeFirstOrThrow();
-    return { declarationId: row.id, cityCode: row.city_code };
-  });
-  return { ...response, replayed };
+/** `declarePayroll` for many declarations inside the caller's transaction. */
+export async function declarePayrollsIn(trx: Transaction<CollectionDB>, inputs: readonly DeclarePayrollRequest[]) {
+  const results = await onceEach(
+    trx,
+    inputs.map((input) => ({ key: `declaration:${input.reference}`, request: input })),
+    async (fresh) => {
+      const employers = new Map(
+        (await trx.selectFrom('employers').select(['id', 'city_code']).where('id', 'in', fresh.map((i) => i.employerId)).execute()).map((e) => [e.id, e]),
+      );
+      const unknown = fresh.find((i) => !employers.has(i.employerId));
+      if (unknown) {
+        throw new HttpError(422, ErrorCode.ValidationFailed, `body.employerId: employer ${unknown.employerId} is not registered`, {
+          issues: [{ field: 'body.employerId', rule: 'must be a registered employer' }],
+        });
+      }
+      const declared = await trx
+        .selectFrom('payroll_declarations')
+        .select(['employer_id', 'month', 'reference'])
+        .where((eb) => eb.or(fresh.map((i) => eb.and([eb('employer_id', '=', i.employerId), eb('month', '=', i.month)]))))
+        .executeTakeFirst();
+      if (declared) {
+        throw conflict(ErrorCode.Conflict, `employer ${declared.employer_id} already declared its payroll for ${declared.month} (reference ${declared.reference})`);
+      }
+      const rows = await trx
+        .insertInto('payroll_declarations')
+        .values(
+          fresh.map((input) => ({
+            employer_id: input.employerId,
+            city_code: employers.get(input.employerId)!.city_code,
+            month: input.month,
+            payroll_fen: input.payrollFen,
+            reference: input.reference,
+          })),
+        )
+        .returning(['id', 'city_code', 'reference'])
+        .execute();
+      const byReference = new Map(rows.map((r) => [r.reference, r]));
+      return fresh.map((input) => ({ declarationId: byReference.get(input.reference)!.id, cityCode: byReference.get(input.reference)!.city_code }));
+    },
+  );
+  return results.map(({ response, replayed }) => ({ ...response, replayed }));
 }
