@@ -74,7 +74,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // A version in force is never rewritten: the service refuses, and so does the database.
   await sql`
-    create function refuse_rate_version_change() returns trigger language plpgsql as $$
+    create function refuse_rate_version_change() returns trigger language plpgsql set search_path from current as $$
     begin
       if old.effective_from <= province_today() then
         raise exception 'rate version in force from % may not be changed', old.effective_from
@@ -86,7 +86,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     create trigger rate_versions_in_force before update or delete on rate_versions
     for each row execute function refuse_rate_version_change()`.execute(db);
   await sql`
-    create function refuse_rate_line_change() returns trigger language plpgsql as $$
+    create function refuse_rate_line_change() returns trigger language plpgsql set search_path from current as $$
     declare
       effective date;
     begin
@@ -106,7 +106,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       for each row execute function refuse_rate_line_change()`.execute(db);
   }
   await sql`
-    create function refuse_employer_grade_change() returns trigger language plpgsql as $$
+    create function refuse_employer_grade_change() returns trigger language plpgsql set search_path from current as $$
     begin
       if old.effective_from <= province_today() then
         raise exception 'employer % grade in force from % may not be changed', old.employer_id, old.effective_from

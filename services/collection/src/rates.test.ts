@@ -1,5 +1,6 @@
 import { startService, type RunningService } from '@fund/shared/server';
 import { sql } from 'kysely';
+import { Client } from 'pg';
 import { authHeader, createTestDatabase, serviceEnv } from '../../../test/harness';
 import { loadCollectionConfig } from './config';
 import type { CollectionDB } from './db';
@@ -13,9 +14,11 @@ const GRADES_2015 = { 1: [100, 120, 150], 2: [50, 80, 100, 120, 150], 3: [50, 80
 
 describe('rates as data, payroll declarations and what employers owe', () => {
   let service: RunningService<CollectionDB>;
+  let ownerUrl: string;
 
   beforeAll(async () => {
     const { urls } = await createTestDatabase();
+    ownerUrl = urls.collection.ownerUrl;
     service = await startService(collectionService(loadCollectionConfig(serviceEnv(urls.collection))));
   });
   afterAll(() => service.stop());
@@ -99,6 +102,16 @@ describe('rates as data, payroll declarations and what employers owe', () => {
     ];
     for (const attempt of attempts) {
       await expect(attempt.execute(service.db)).rejects.toThrow(/rate version in force from 2015-10-01 may not be changed/);
+    }
+    // The schema's owner too, naming the table in full from a session with no search path set.
+    const owner = new Client({ connectionString: ownerUrl });
+    await owner.connect();
+    try {
+      await expect(owner.query(`update collection.benchmark_rates set rate_bp = 10 where industry_class = 1`)).rejects.toThrow(
+        /rate version in force from 2015-10-01 may not be changed/,
+      );
+    } finally {
+      await owner.end();
     }
     expect((await get('/rates/versions')).versions[0].benchmarksBp['1']).toBe(20);
   });
