@@ -220,4 +220,18 @@ describe('rates as data, payroll declarations and what employers owe', () => {
     expect((await call('GET', `/employers/${late}/dues`, undefined, 'city_agency', LANZHOU)).status).toBe(403);
     expect((await call('POST', '/payroll-declarations', { employerId: late, month: '2025-10', payrollFen: '1', reference: 'X' }, 'city_agency', city)).status).toBe(403);
   });
+
+  it('lets only the provincial agency publish rates and grades; every role reads them', async () => {
+    const version = { effectiveFrom: '2033-01-01', benchmarksBp: BENCHMARKS_2015, grades: GRADES_2015, reason: 'roles' };
+    for (const role of ['city_agency', 'hrss_reviewer', 'finance_reviewer', 'operator', 'system'] as const) {
+      expect((await call('POST', '/rates/versions', version, role, role === 'city_agency' ? LANZHOU : undefined)).status).toBe(403);
+      expect((await call('GET', '/rates/versions', undefined, role, role === 'city_agency' ? LANZHOU : undefined)).status).toBe(200);
+    }
+    const employer = await register(LANZHOU, 2, 'Roles Co');
+    const grade = { effectiveFrom: '2031-03-01', gradePct: 80, reason: 'no injuries' };
+    expect((await call('POST', `/employers/${employer}/grades`, grade, 'city_agency', LANZHOU)).status).toBe(403);
+    expect((await call('POST', `/employers/${employer}/grades`, grade, 'operator')).status).toBe(403);
+    expect((await call('GET', `/employers/${employer}/grades`, undefined, 'city_agency', JIUQUAN)).status).toBe(403);
+    expect((await get('/rates/versions')).versions.map((v: { effectiveFrom: string }) => v.effectiveFrom)).not.toContain('2033-01-01');
+  });
 });
