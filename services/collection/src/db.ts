@@ -1,7 +1,9 @@
 import type { IdempotencyTable, LedgerTables } from '@fund/shared/server';
 import type { Kysely, Transaction } from 'kysely';
 import type { ContributionTable } from './contributions/contribution.table';
+import type { PayrollDeclarationTable } from './dues/declaration.table';
 import type { EmployerTable } from './employers/employer.table';
+import type { BenchmarkRateTable, EmployerGradeTable, FloatingGradeTable, RateVersionTable } from './rates/rate.table';
 import type { TransferTable } from './transfers/transfer.table';
 
 /** The collection schema. */
@@ -9,6 +11,11 @@ export interface CollectionDB extends LedgerTables, IdempotencyTable {
   employers: EmployerTable;
   contributions: ContributionTable;
   transfers: TransferTable;
+  rate_versions: RateVersionTable;
+  benchmark_rates: BenchmarkRateTable;
+  floating_grades: FloatingGradeTable;
+  employer_grades: EmployerGradeTable;
+  payroll_declarations: PayrollDeclarationTable;
 }
 export type Db = Kysely<CollectionDB> | Transaction<CollectionDB>;
 

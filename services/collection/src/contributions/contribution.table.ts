@@ -8,6 +8,8 @@ export interface ContributionTable {
   amount_fen: ColumnType<string, string | bigint, never>;
   reference: string;
   transfer_id: string | null;
+  /** 'YYYY-MM-DD' in the province; read it as text (`paid_on::text`). */
+  paid_on: ColumnType<Date, string | undefined, never>;
   received_at: Generated<Date>;
 }
 export type Contribution = Selectable<ContributionTable>;

@@ -14,7 +14,12 @@ const employerDoc = z
     cityCode: z.string(),
     name: z.string(),
     industryClass: z.number().int().meta({ description: 'industry risk class 1-8' }),
-    rateBp: z.number().int().meta({ description: 'the class\'s benchmark contribution rate, in basis points of payroll' }),
+    rate: z
+      .object({
+        benchmarkBp: z.number().int().meta({ description: 'the class\'s benchmark rate in force today, in basis points of payroll' }),
+        gradePct: z.number().int().meta({ description: 'the employer\'s floating grade in force today, percent of the benchmark' }),
+      })
+      .meta({ description: 'the rate in force today; a month\'s due reads the versions in force on its first day' }),
     monthlyPayrollFen: fen,
   })
   .meta({ id: 'Employer', description: 'An employer that pays contributions, in its risk class and on its payroll.' });
