@@ -16,7 +16,7 @@ const employerDoc = z
     industryClass: z.number().int().meta({ description: 'industry risk class 1-8' }),
     rate: z
       .object({
-        benchmarkBp: z.number().int().meta({ description: 'the class\'s benchmark rate in force today, in basis points of payroll' }),
+        benchmarkBp: z.number().int().nullable().meta({ description: 'the class\'s benchmark rate in force today, in basis points of payroll (null before any version is in force)' }),
         gradePct: z.number().int().meta({ description: 'the employer\'s floating grade in force today, percent of the benchmark' }),
       })
       .meta({ description: 'the rate in force today; a month\'s due reads the versions in force on its first day' }),
