@@ -14,7 +14,7 @@ export function collectionService(config: CollectionConfig): ServiceDefinition<C
     config,
     migrations,
     buildApp: ({ db, logger, metrics }) =>
-      createServiceApp({ db, logger, metrics }, (app) => {
+      createServiceApp({ db, logger, metrics, config }, (app) => {
         // Every route declares who may call it; only /healthz, /readyz and /metrics are open.
         const access = guard(config.AUTH_JWT_SECRET);
         app.use(employerRoutes(db, access));
