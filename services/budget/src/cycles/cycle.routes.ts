@@ -101,7 +101,7 @@ export function cycleRoutes(gateway: CycleGateway, db: Kysely<BudgetDB>, access:
     appendAuditEvent(db, {
       ...event,
       outcome: 'refused',
-      rule: error.message,
+      rule: clip(error.message, 2_000),
       detail: { ...event.detail, status: error.status, code: error.code },
     }).then(
       () => next(error),

@@ -7,10 +7,13 @@ import type { CollectionDB } from '../db';
 import { findEmployer, insertEmployer, listEmployers } from './employer.repository';
 import type { Employer } from './employer.table';
 
+/** An employer id: a bigint, so at most 18 digits (more would overflow the column, not name an employer). */
+const EMPLOYER_ID = /^\d{1,18}$/;
+
 const listQuery = z.object({
   cityCode,
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  after: z.string().regex(/^\d+$/).optional(),
+  after: z.string().regex(EMPLOYER_ID, 'must be an employer id').optional(),
 });
 
 function present(e: Employer) {
@@ -37,7 +40,7 @@ export function employerRoutes(db: Kysely<CollectionDB>, access: Guard): Router 
   });
   router.get('/employers/:id', access(['city_agency', 'provincial_agency', 'operator']), async (req, res) => {
     const id = String(req.params.id);
-    const employer = /^\d+$/.test(id) ? await findEmployer(db, id) : undefined;
+    const employer = EMPLOYER_ID.test(id) ? await findEmployer(db, id) : undefined;
     if (!employer) throw notFound(`employer ${id}`);
     requireOwnCity(req.actor!, employer.city_code);
     res.json(present(employer));
