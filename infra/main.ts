@@ -1,5 +1,6 @@
 import { runBench } from './commands/bench';
 import { runCli } from './commands/cli';
+import { runHostile } from './commands/hostile';
 import { runStack } from './commands/start';
 import { runTests } from './commands/test';
 
@@ -10,6 +11,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   test: runTests,
   cli: runCli,
   bench: runBench,
+  fuzz: runHostile,
 };
 
 const handler = command ? commands[command] : undefined;
