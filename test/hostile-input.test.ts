@@ -103,6 +103,16 @@ describe('hostile input, generated from the route table and the schemas', () => 
       expect(answer.status).toBe(403);
     });
 
+    it('a refused decision naming a plan version beyond the audit column is refused, not a 500', async () => {
+      const answer = await call('budget', '/cycles/2039-07/cities/0000000000000000000/repay', {
+        method: 'POST',
+        headers: { ...(await authHeader('operator')), 'content-type': 'application/json' },
+        body: '{"planVersion":2434658164480135}',
+      });
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.message).toContain('params.cityCode');
+    });
+
     it('a URL longer than the server reads is a 431 with the shared body', async () => {
       const answer = await call('collection', `/employers?cityCode=${'x'.repeat(20_000)}`, { headers: await authHeader('operator') });
       expect(answer).toEqual({ status: 431, body: { error: { code: ErrorCode.ValidationFailed, message: expect.stringContaining('too long') } } });
