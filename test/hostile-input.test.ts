@@ -94,7 +94,7 @@ describe('hostile input, generated from the route table and the schemas', () => 
       expect(answer).toEqual({ status: 400, body: { error: { code: ErrorCode.ValidationFailed, message: expect.stringContaining('percent-escape') } } });
     });
 
-    it('a city agency deciding for a city whose code holds a NUL byte is refused, and the refusal recorded', async () => {
+    it('a city agency deciding for a city whose code holds a NUL byte is a 403, not a 500', async () => {
       const answer = await call('budget', '/cycles/2039-07/cities/a%00b/plan', {
         method: 'POST',
         headers: { ...(await authHeader('city_agency', { cityCode: HOME })), 'content-type': 'application/json' },
