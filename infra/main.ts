@@ -1,6 +1,7 @@
 import { runBench } from './commands/bench';
 import { runCli } from './commands/cli';
 import { runFixture } from './commands/fixture';
+import { runHostile } from './commands/hostile';
 import { runStack } from './commands/start';
 import { runTests } from './commands/test';
 
@@ -12,6 +13,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   cli: runCli,
   bench: runBench,
   fixture: runFixture,
+  fuzz: runHostile,
 };
 
 const handler = command ? commands[command] : undefined;

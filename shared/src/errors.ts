@@ -16,6 +16,9 @@ export const ErrorCode = {
   InvalidDecision: 'INVALID_DECISION',
   NothingToTransfer: 'NOTHING_TO_TRANSFER',
   MonthHasRecords: 'MONTH_HAS_RECORDS',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  RateLimited: 'RATE_LIMITED',
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   Internal: 'INTERNAL',
 } as const;
@@ -44,4 +47,6 @@ export const NON_RETRYABLE_CODES: ReadonlySet<string> = new Set<string>([
   ErrorCode.InvalidDecision,
   ErrorCode.NothingToTransfer,
   ErrorCode.MonthHasRecords,
+  ErrorCode.PayloadTooLarge,
+  ErrorCode.UnsupportedMediaType,
 ]);

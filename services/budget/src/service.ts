@@ -21,7 +21,7 @@ export function budgetService(config: Readonly<BudgetConfig>): ServiceDefinition
     config,
     migrations,
     buildApp: ({ db, logger, metrics }) =>
-      createServiceApp({ db, logger, metrics }, (app) => {
+      createServiceApp({ db, logger, metrics, config }, (app) => {
         // Public, and mounted first so no authentication added below reaches them: the page holds no data until a token is given.
         app.use(consoleRoutes());
         app.use(openapiRoutes());

@@ -46,7 +46,7 @@ export function disbursementService(
     config,
     migrations,
     buildApp: ({ db, logger, metrics }) =>
-      createServiceApp({ db, logger, metrics }, (app) => {
+      createServiceApp({ db, logger, metrics, config }, (app) => {
         // Every route declares who may call it; only /healthz, /readyz, /metrics and /openapi.json are open.
         app.use(openApiRoutes(buildOpenApiDocument()));
         const access = guard(config.AUTH_JWT_SECRET);

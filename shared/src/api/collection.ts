@@ -15,7 +15,7 @@ export type RegisterEmployerRequest = z.infer<typeof registerEmployerSchema>;
 
 /** The tax bureau reports a contribution it collected; `reference` is its own receipt number. */
 export const reportContributionSchema = z.object({
-  employerId: z.string().regex(/^\d+$/, 'must be an employer id'),
+  employerId: z.string().regex(/^\d{1,18}$/, 'must be an employer id'),
   month: monthString,
   amountFen: nonNegativeFenString.refine((v) => v !== '0', 'must be more than zero'),
   reference: z.string().min(1, 'must not be empty').max(100),

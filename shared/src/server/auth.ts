@@ -112,8 +112,17 @@ export function allow(roles: readonly Role[], cityIn?: CityIn): RequestHandler {
   };
 }
 
+/** Who a route lets through, as its guard declares it. */
+export interface RouteAccess {
+  roles: readonly Role[];
+  cityIn?: CityIn;
+}
+
+/** A guard's middleware carries its rule, so the route table can be read back (the hostile-input test walks it). */
+export type GuardHandler = RequestHandler & { access: RouteAccess };
+
 /** A route's access rule: verify the token, then let only these roles (and a city agency only for its city) through. */
-export type Guard = (roles: readonly Role[], cityIn?: CityIn) => RequestHandler;
+export type Guard = (roles: readonly Role[], cityIn?: CityIn) => GuardHandler;
 
 /**
  * The guard every service route declares, e.g. `router.get('/pool', access(['system', 'operator']), handler)`:
@@ -123,8 +132,9 @@ export function guard(secret: string): Guard {
   const authn = authenticate(secret);
   return (roles, cityIn) => {
     const authz = allow(roles, cityIn);
-    return (req, res, next) => {
+    const handler: RequestHandler = (req, res, next) => {
       void authn(req, res, (error?: unknown) => (error ? next(error) : authz(req, res, next)));
     };
+    return Object.assign(handler, { access: { roles, ...(cityIn ? { cityIn } : {}) } });
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requestLimitsConfig } from './limits';
 
 /** Thrown at boot when the environment does not satisfy a process's config schema. */
 export class ConfigError extends Error {
@@ -36,5 +37,7 @@ export const baseServiceConfig = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** HS256 secret every API token is signed with; each service verifies, the worker signs its own calls. */
   AUTH_JWT_SECRET: authSecret,
+  /** Body size, JSON depth and the rate per token subject (see limits.ts for the defaults). */
+  ...requestLimitsConfig.shape,
 });
 export type BaseServiceConfig = z.infer<typeof baseServiceConfig>;

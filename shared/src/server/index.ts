@@ -5,6 +5,7 @@ export * from './errors';
 export * from './hash-chain';
 export * from './idempotency';
 export * from './ledger';
+export * from './limits';
 export * from './logger';
 export * from './metrics';
 export * from './run';

@@ -1,6 +1,9 @@
 import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Express } from 'express';
 import type { Kysely, Migration } from 'kysely';
+import { ErrorCode } from '../errors';
+import { errorBody } from './app';
 import type { BaseServiceConfig } from './config';
 import { createDb, migrateToLatest, type ServiceName } from './db';
 import { createLogger, type Logger } from './logger';
@@ -43,6 +46,7 @@ export async function startService<DB, C extends BaseServiceConfig>(def: Service
     const s = app.listen(def.config.PORT, def.config.HOST, () => resolve(s));
     s.once('error', reject);
   });
+  server.on('clientError', refuseUnreadable);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : def.config.PORT;
   logger.info({ port }, `${def.name} service listening`);
@@ -62,6 +66,20 @@ export async function startService<DB, C extends BaseServiceConfig>(def: Service
     return stopping;
   };
   return { port, url: `http://${def.config.HOST}:${port}`, db, stop };
+}
+
+/**
+ * A request Node's parser refuses before express sees it (headers or URL too long, malformed
+ * HTTP): answered with the shared error body too, then the connection is closed.
+ */
+function refuseUnreadable(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
+  const body = JSON.stringify(errorBody(ErrorCode.ValidationFailed, status === 431 ? 'the request line or headers are too long' : 'the request is not readable HTTP'));
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 /** Entry point of a service process: start, and stop cleanly on SIGTERM or SIGINT. */

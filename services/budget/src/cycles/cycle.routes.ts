@@ -60,6 +60,11 @@ function clip(value: unknown, max: number): string | null {
   return typeof value === 'string' ? value.replace(/\0/g, '\uFFFD').slice(0, max) : null;
 }
 
+/** A plan version as the caller wrote it, when it fits the audit trail's integer column; anything else is not recorded as one. */
+function recordableVersion(value: unknown): number | null {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 2_147_483_647 ? (value as number) : null;
+}
+
 /**
  * What a decision call asked for, read leniently from the raw request so that a refused,
  * malformed attempt is recorded too.
@@ -77,7 +82,7 @@ function attemptOf(req: Request, step: string, planVersion?: number | null): Omi
     decision: STEPS[step]!.decision ?? clip(body.decision, 40),
     month: clip(req.params.month, 40) ?? '',
     cityCode: clip(req.params.cityCode, 40) ?? '',
-    planVersion: planVersion !== undefined ? planVersion : Number.isInteger(body.planVersion) ? (body.planVersion as number) : null,
+    planVersion: planVersion !== undefined ? planVersion : recordableVersion(body.planVersion),
     detail: { ...(reason !== null ? { reason } : {}), ...(lines ? { lines } : {}) },
   };
 }
@@ -101,7 +106,7 @@ export function cycleRoutes(gateway: CycleGateway, db: Kysely<BudgetDB>, access:
     appendAuditEvent(db, {
       ...event,
       outcome: 'refused',
-      rule: error.message,
+      rule: clip(error.message, 2_000),
       detail: { ...event.detail, status: error.status, code: error.code },
     }).then(
       () => next(error),

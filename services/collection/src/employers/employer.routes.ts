@@ -8,10 +8,13 @@ import type { CollectionDB } from '../db';
 import { gradeHistory, scheduleEmployerGrade } from '../rates/rate.repository';
 import { findEmployer, findEmployerWithRate, insertEmployer, listEmployers, type EmployerWithRate } from './employer.repository';
 
+/** An employer id: a bigint, so at most 18 digits (more would overflow the column, not name an employer). */
+const EMPLOYER_ID = /^\d{1,18}$/;
+
 export const listQuery = z.object({
   cityCode,
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  after: z.string().regex(/^\d+$/).optional(),
+  after: z.string().regex(EMPLOYER_ID, 'must be an employer id').optional(),
 });
 
 export function present(e: EmployerWithRate) {
@@ -27,7 +30,7 @@ export function present(e: EmployerWithRate) {
 }
 
 async function employerOf(db: Kysely<CollectionDB>, id: string, actor: Actor) {
-  const employer = /^\d+$/.test(id) ? await findEmployer(db, id) : undefined;
+  const employer = EMPLOYER_ID.test(id) ? await findEmployer(db, id) : undefined;
   if (!employer) throw notFound(`employer ${id}`);
   requireOwnCity(actor, employer.city_code);
   return employer;

@@ -9,13 +9,16 @@ import { correctBankAccount, findBeneficiary, listBeneficiaries, type Beneficiar
 import { maskBankAccount, maskIdNumber } from './identity';
 import type { RegisterCipher } from './register-cipher';
 
+/** A beneficiary id: a bigint, so at most 18 digits (more would overflow the column, not name anyone). */
+const BENEFICIARY_ID = /^\d{1,18}$/;
+
 export const listQuery = z.object({
   cityCode: cityCode.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  after: z.string().regex(/^\d+$/, 'must be a beneficiary id').optional(),
+  after: z.string().regex(BENEFICIARY_ID, 'must be a beneficiary id').optional(),
 });
 
-export const idParam = z.object({ id: z.string().regex(/^\d+$/, 'must be a beneficiary id') });
+export const idParam = z.object({ id: z.string().regex(BENEFICIARY_ID, 'must be a beneficiary id') });
 
 /** The operator's view of a beneficiary: ID number and bank account masked. */
 export function presentBeneficiary(b: BeneficiaryRecord) {
@@ -51,7 +54,7 @@ export function beneficiaryRoutes(db: Kysely<DisbursementDB>, bank: BankGateway,
   });
   router.get('/beneficiaries/:id', access(['city_agency', 'provincial_agency', 'operator']), async (req, res) => {
     const id = String(req.params.id);
-    const beneficiary = /^\d+$/.test(id) ? await findBeneficiary(db, id, cipher) : undefined;
+    const beneficiary = BENEFICIARY_ID.test(id) ? await findBeneficiary(db, id, cipher) : undefined;
     if (!beneficiary) throw notFound(`beneficiary ${id}`);
     requireOwnCity(req.actor!, beneficiary.city_code);
     res.json(presentBeneficiary(beneficiary));
