@@ -9,9 +9,9 @@ import { provinceToday } from '../rates/rate.repository';
 import { declarePayroll } from './declaration.repository';
 import { employerDues, incomeAccountMonth } from './dues.repository';
 
-const asOf = z.iso.date('must be a date written YYYY-MM-DD').optional();
-const accountParams = z.object({ cityCode, month: monthString });
-const employerQuery = z
+export const asOf = z.iso.date('must be a date written YYYY-MM-DD').optional();
+export const accountParams = z.object({ cityCode, month: monthString });
+export const employerQuery = z
   .object({ from: monthString.optional(), to: monthString.optional(), asOf })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'must not be before from' });
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { CollectionDB } from '../db';
 import { listRateVersions, publishRateVersion, reviseRateVersion } from './rate.repository';
 
-const versionParams = z.object({ effectiveFrom: z.iso.date('must be a date written YYYY-MM-DD') });
+export const versionParams = z.object({ effectiveFrom: z.iso.date('must be a date written YYYY-MM-DD') });
 
 /** The rates as data: every version, each in force from its first day; the provincial agency publishes the next. */
 export function rateRoutes(db: Kysely<CollectionDB>, access: Guard): Router {
