@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { cycleWorkflowId } from '@fund/shared';
-import { ROOT } from '../infra/paths';
+import { ROOT } from '@fund/infra';
 import { expectBalancedMonth, type CycleBody } from './drive';
 import { TEST_PAYLOAD_KEY, TEST_SECRET } from './environment';
 import { startTestStack, type TestStack } from './stack';

@@ -3,13 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { CITIES, type CityStatus, type FailedPayee, type Stage } from '@fund/shared';
-import { ROOT } from '../infra/paths';
-import { COMMANDS } from '../infra/commands/cli';
-import { parseCommandLine } from '../infra/commands/cli/parser';
-import { renderFailedPayees } from '../infra/commands/cli/payments';
-import { progressLine, renderStatus, type CycleView } from '../infra/commands/cli/status-view';
-import { displayWidth } from '../infra/commands/cli/table';
-import { closingHint } from '../infra/commands/start';
+import { closingHint, COMMANDS, displayWidth, parseCommandLine, progressLine, renderFailedPayees, renderStatus, ROOT, type CycleView } from '@fund/infra';
 
 const SECRET = 'cli-test-secret-of-at-least-32-characters';
 

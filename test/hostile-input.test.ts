@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { CITY_CODES, ErrorCode } from '@fund/shared';
 import { ConfigError, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_JSON_MAX_DEPTH, startService, type RunningService } from '@fund/shared/server';
-import { budgetService, loadBudgetConfig } from '../services/budget/src';
-import { collectionService, loadCollectionConfig } from '../services/collection/src';
-import { disbursementService, loadDisbursementConfig } from '../services/disbursement/src';
+import { budgetService, loadBudgetConfig } from '@fund/budget';
+import { collectionService, loadCollectionConfig } from '@fund/collection';
+import { disbursementService, loadDisbursementConfig } from '@fund/disbursement';
 import { readTestEnvironment, TEST_SECRET } from './environment';
 import { authHeader, createTestDatabase, serviceEnv } from './harness';
 import { changedTables, refusedAndUnchanged, routeTable, startWithApp, tableSnapshots, tokenBook, type HostileService, type HostileStats, type RouteEntry } from './hostile';

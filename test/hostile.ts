@@ -31,8 +31,7 @@ import {
   type Role,
 } from '@fund/shared';
 import { issueToken, startService, TOKEN_AUDIENCE, TOKEN_ISSUER, type RouteAccess, type ServiceDefinition } from '@fund/shared/server';
-import { holdDecisionSchema } from '../services/disbursement/src/holds/hold.schema';
-import { publishStandardSchema, publishYearlyParametersSchema } from '../services/disbursement/src/standards/standards.schema';
+import { holdDecisionSchema, publishStandardSchema, publishYearlyParametersSchema } from '@fund/disbursement';
 
 /** The services the hostile-input campaign sends to. */
 export type HostileService = 'collection' | 'disbursement' | 'budget';

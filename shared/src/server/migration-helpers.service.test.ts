@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Pool } from 'pg';
-import { readTestEnvironment } from '../../../test/environment';
-import { createTestDatabase } from '../../../test/harness';
+import { readTestDatabaseEnvironment } from '@fund/test/environment';
+import { createTestDatabase } from '@fund/test/harness';
 import type { ServiceName } from './db';
 import { postEntry } from './ledger';
 import { createIdempotencyTable, createLedgerTables } from './migration-helpers';
@@ -55,7 +55,7 @@ describe('the ledger and idempotency tables of the migration helpers', () => {
 
   beforeAll(async () => {
     const { name } = await createTestDatabase();
-    const url = new URL(readTestEnvironment().adminUrl);
+    const url = new URL(readTestDatabaseEnvironment().adminUrl);
     url.pathname = `/${name}`;
     admin = new Kysely({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: url.toString(), max: 1 }) }) });
     // A new migration runs with its service's schema on the search_path; so does this one.

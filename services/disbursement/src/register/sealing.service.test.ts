@@ -4,9 +4,9 @@ import { promisify } from 'node:util';
 import { migrateToLatest, startService, type RunningService } from '@fund/shared/server';
 import { sql } from 'kysely';
 import { Client as PgClient } from 'pg';
-import { provisionDatabase } from '../../../../infra/postgres';
-import { readTestEnvironment, TEST_ROLE_PASSWORD } from '../../../../test/environment';
-import { authHeader, createTestDatabase, serviceEnv } from '../../../../test/harness';
+import { provisionDatabase } from '@fund/infra';
+import { readTestDatabaseEnvironment, TEST_ROLE_PASSWORD } from '@fund/test/environment';
+import { authHeader, createTestDatabase, serviceEnv } from '@fund/test/harness';
 import { migrations } from '../../migrations';
 import { loadDisbursementConfig } from '../config';
 import type { DisbursementDB } from '../db';
@@ -23,7 +23,7 @@ const keyB = crypto.randomBytes(32);
 
 /** The whole database as `pg_dump` writes it (data and schema, every service's schema). */
 async function dumpDatabase(name: string): Promise<string> {
-  const url = new URL(readTestEnvironment().adminUrl);
+  const url = new URL(readTestDatabaseEnvironment().adminUrl);
   url.pathname = `/${name}`;
   const { stdout } = await promisify(execFile)('pg_dump', ['--no-owner', `--dbname=${url.toString()}`], { maxBuffer: 512 * 1024 * 1024 });
   return stdout;
@@ -89,7 +89,7 @@ describe('the register at rest', () => {
   });
 
   it('upgraded from plaintext holds none after its first start; a new plaintext write is refused', async () => {
-    const environment = readTestEnvironment();
+    const environment = readTestDatabaseEnvironment();
     const name = `fund_test_${crypto.randomBytes(4).toString('hex')}_${environment.templateDatabase.replace('fund_test_tpl_', '')}`;
     const urls = await provisionDatabase(environment.adminUrl, name, TEST_ROLE_PASSWORD);
     const before = Object.fromEntries(Object.entries(migrations).filter(([migration]) => migration < '2026-12-02'));

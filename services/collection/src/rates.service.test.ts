@@ -1,7 +1,7 @@
 import { startService, type RunningService } from '@fund/shared/server';
 import { sql } from 'kysely';
 import { Client } from 'pg';
-import { authHeader, createTestDatabase, serviceEnv } from '../../../test/harness';
+import { authHeader, createTestDatabase, serviceEnv } from '@fund/test/harness';
 import { loadCollectionConfig } from './config';
 import type { CollectionDB } from './db';
 import { provinceToday } from './rates/rate.repository';

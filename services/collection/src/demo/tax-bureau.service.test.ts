@@ -1,5 +1,5 @@
 import { checkLedger, createDb, startService, type RunningService } from '@fund/shared/server';
-import { authHeader, createTestDatabase, serviceEnv } from '../../../../test/harness';
+import { authHeader, createTestDatabase, serviceEnv } from '@fund/test/harness';
 import { loadCollectionConfig } from '../config';
 import type { CollectionDB } from '../db';
 import { collectionService } from '../service';
