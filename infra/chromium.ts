@@ -16,7 +16,10 @@ export function ensureChromium(log: (line: string) => void): string {
     log('installing Debian chromium for the browser tests (apt-get install chromium)...');
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const update = spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
-    const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env }) : update;
+    const install =
+      update.status === 0
+        ? spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env })
+        : update;
     if (install.status === 0 && fs.existsSync(CHROMIUM)) return CHROMIUM;
   }
   throw new Error(

@@ -142,7 +142,9 @@ export async function provisionDatabase(
     await admin.end();
   }
 
-  const db = new Client({ connectionString: withCredentials(adminUrl, database, new URL(adminUrl).username, decodeURIComponent(new URL(adminUrl).password)) });
+  const db = new Client({
+    connectionString: withCredentials(adminUrl, database, new URL(adminUrl).username, decodeURIComponent(new URL(adminUrl).password)),
+  });
   await db.connect();
   const urls = {} as Record<ServiceName, ServiceDatabaseUrls>;
   try {

@@ -55,7 +55,9 @@ describe('every money-moving activity, run twice with the same input', () => {
   it('changes nothing the second time, from transfer to payout, and the ledgers balance', async () => {
     const transfer = await twice(() => acts.transferCollections({ month: MONTH, cityCode: CITY }));
     expect(BigInt(transfer.amountFen)).toBeGreaterThan(0n);
-    await twice(() => acts.receiveTransfer({ month: MONTH, cityCode: CITY, amountFen: transfer.amountFen, transferId: transfer.transferId }));
+    await twice(() =>
+      acts.receiveTransfer({ month: MONTH, cityCode: CITY, amountFen: transfer.amountFen, transferId: transfer.transferId }),
+    );
 
     const draft = await run(() => acts.fetchDraft({ month: MONTH, cityCode: CITY }));
     const approvedFen = sumFen(draft.lines.map((l) => l.amountFen)).toString();

@@ -12,7 +12,12 @@ function bench(args: string[], databaseUrl: string): Promise<{ code: number; std
     execFile(
       process.execPath,
       [path.join(ROOT, 'infra/bootstrap.js'), 'bench', ...args],
-      { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, FUND_DB_ROLE_PASSWORD: TEST_ROLE_PASSWORD, BENCH_DATABASE: 'fund_bench_test' }, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: databaseUrl, FUND_DB_ROLE_PASSWORD: TEST_ROLE_PASSWORD, BENCH_DATABASE: 'fund_bench_test' },
+        timeout: 180_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
   });
@@ -25,7 +30,14 @@ describe('npm run bench:payout', () => {
     expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
     const lines = run.stdout.trim().split('\n');
     const figures = JSON.parse(lines.at(-1)!) as Record<string, number>;
-    expect(Object.keys(figures)).toEqual(['beneficiaries', 'payout_s', 'payouts_per_s', 'copy_rows_per_s', 'ratio_to_copy', 'history_events_per_city']);
+    expect(Object.keys(figures)).toEqual([
+      'beneficiaries',
+      'payout_s',
+      'payouts_per_s',
+      'copy_rows_per_s',
+      'ratio_to_copy',
+      'history_events_per_city',
+    ]);
     expect(figures.beneficiaries).toBe(300);
 
     // The figures agree with what the run says it paid.
@@ -48,7 +60,10 @@ describe('npm run bench:payout', () => {
     // The baseline is the median of five COPYs of as many rows as the payout paid.
     const copy = /COPY FROM STDIN of (\d+) payment rows, (\d+) times: ([\d, ]+) rows\/s; median (\d+)/.exec(run.stderr);
     expect(copy).not.toBeNull();
-    const rates = copy![3]!.split(', ').map(Number).sort((a, b) => a - b);
+    const rates = copy![3]!
+      .split(', ')
+      .map(Number)
+      .sort((a, b) => a - b);
     expect({ rows: Number(copy![1]), times: Number(copy![2]), measured: rates.length }).toEqual({ rows: payments, times: 5, measured: 5 });
     expect(rates[0]).toBeGreaterThan(0);
     expect(figures.copy_rows_per_s).toBe(rates[2]);
@@ -69,6 +84,8 @@ describe('npm run bench:payout', () => {
   it('names the flags when one is wrong', async () => {
     const run = await bench(['--beneficiaries', 'many'], readTestEnvironment().adminUrl);
     expect(run.code).not.toBe(0);
-    expect(run.stderr).toContain('usage: npm run bench:payout -- [--beneficiaries 14..2000000] [--batch-size 1..20000] [--day-ms 100..600000]');
+    expect(run.stderr).toContain(
+      'usage: npm run bench:payout -- [--beneficiaries 14..2000000] [--batch-size 1..20000] [--day-ms 100..600000]',
+    );
   }, 60_000);
 });

@@ -59,7 +59,11 @@ describe('standards, supervision, deferral report, on-time rate and early warnin
    * Plays each city agency and both reviewers for the cities `only` admits, with finance's decision
    * from `finance` (approve unless it says otherwise), until none of them waits for a person.
    */
-  async function review(month: string, only: (city: string) => boolean, finance: (city: CityStatus) => { decision: 'approve' | 'cut'; reason?: string; lines?: PlanLine[] } = () => ({ decision: 'approve' })) {
+  async function review(
+    month: string,
+    only: (city: string) => boolean,
+    finance: (city: CityStatus) => { decision: 'approve' | 'cut'; reason?: string; lines?: PlanLine[] } = () => ({ decision: 'approve' }),
+  ) {
     const handled = new Set<string>();
     for (;;) {
       const view = await waitFor(stack, month, () => true);
@@ -71,11 +75,29 @@ describe('standards, supervision, deferral report, on-time rate and early warnin
         const base = `/cycles/${month}/cities/${city.cityCode}`;
         let r: { status: number; body: unknown } | null = null;
         if (city.stage === 'plan' && city.draft) {
-          r = await stack.api('POST', `${base}/plan`, 'city_agency', { lines: city.draft }, { userId: `agency-${city.cityCode}`, cityCode: city.cityCode });
+          r = await stack.api(
+            'POST',
+            `${base}/plan`,
+            'city_agency',
+            { lines: city.draft },
+            { userId: `agency-${city.cityCode}`, cityCode: city.cityCode },
+          );
         } else if (city.stage === 'hrss_review' && city.plan) {
-          r = await stack.api('POST', `${base}/hrss-decision`, 'hrss_reviewer', { planVersion: city.plan.version, decision: 'approve' }, { userId: 'hrss-1' });
+          r = await stack.api(
+            'POST',
+            `${base}/hrss-decision`,
+            'hrss_reviewer',
+            { planVersion: city.plan.version, decision: 'approve' },
+            { userId: 'hrss-1' },
+          );
         } else if (city.stage === 'finance_review' && city.plan) {
-          r = await stack.api('POST', `${base}/finance-decision`, 'finance_reviewer', { planVersion: city.plan.version, ...finance(city) }, { userId: 'finance-1' });
+          r = await stack.api(
+            'POST',
+            `${base}/finance-decision`,
+            'finance_reviewer',
+            { planVersion: city.plan.version, ...finance(city) },
+            { userId: 'finance-1' },
+          );
         }
         if (r) {
           handled.add(key);
@@ -102,7 +124,9 @@ describe('standards, supervision, deferral report, on-time rate and early warnin
         : {
             decision: 'cut' as const,
             reason: 'long-term line over this month\u2019s execution limit',
-            lines: city.plan!.lines.map((l) => (l.category === 'long_term' ? { ...l, amountFen: (BigInt(l.amountFen) - 1n).toString() } : l)),
+            lines: city.plan!.lines.map((l) =>
+              l.category === 'long_term' ? { ...l, amountFen: (BigInt(l.amountFen) - 1n).toString() } : l,
+            ),
           };
     await review(JANUARY, () => true, cut);
     const view = await waitFor(stack, JANUARY, (v) => v.status === 'closed', 150_000);
@@ -128,17 +152,28 @@ describe('standards, supervision, deferral report, on-time rate and early warnin
     }[];
     const cutCity = cities.find((c) => c.cityCode === CUT_CITY)!;
     expect(cutCity.deferred).toEqual([
-      { entitlementId: latest!.id, beneficiaryId: latest!.beneficiary_id, name: expect.stringMatching(/^\S\*+$/), type: latest!.type, category: 'long_term', periodMonth: JANUARY, amountFen: latest!.amount_fen },
+      {
+        entitlementId: latest!.id,
+        beneficiaryId: latest!.beneficiary_id,
+        name: expect.stringMatching(/^\S\*+$/),
+        type: latest!.type,
+        category: 'long_term',
+        periodMonth: JANUARY,
+        amountFen: latest!.amount_fen,
+      },
     ]);
     expect(cutCity).toMatchObject({ deferredCount: 1, deferredFen: latest!.amount_fen });
-    for (const c of cities.filter((x) => x.cityCode !== CUT_CITY)) expect({ city: c.cityCode, deferred: c.deferred }).toEqual({ city: c.cityCode, deferred: [] });
+    for (const c of cities.filter((x) => x.cityCode !== CUT_CITY))
+      expect({ city: c.cityCode, deferred: c.deferred }).toEqual({ city: c.cityCode, deferred: [] });
 
     // The demo's suspicious cases were held before money left, and their money is unspent.
     const lanzhou = cities.find((c) => c.cityCode === LANZHOU)!;
     const tianshui = cities.find((c) => c.cityCode === TIANSHUI)!;
     expect(lanzhou.held!.count).toBeGreaterThanOrEqual(5);
     expect(lanzhou.held!.count + tianshui.held!.count).toBeGreaterThanOrEqual(6);
-    const holds = (await disbursement('hrss_reviewer', 'GET', `/holds?month=${JANUARY}&cityCode=${LANZHOU}`)).body.holds as { rules: string[] }[];
+    const holds = (await disbursement('hrss_reviewer', 'GET', `/holds?month=${JANUARY}&cityCode=${LANZHOU}`)).body.holds as {
+      rules: string[];
+    }[];
     expect(holds.filter((h) => h.rules.includes('shared_bank_account'))).toHaveLength(5);
     const duplicates = [
       ...holds,
@@ -163,8 +198,17 @@ describe('standards, supervision, deferral report, on-time rate and early warnin
     const longTerm = (lines: PlanLine[]) => BigInt(lines.find((l) => l.category === 'long_term')!.amountFen);
     const before = await draft();
 
-    const next: BenefitStandard = { ...(DEMO_STANDARDS[1] as BenefitStandard), version: 'gs-2028-02', effectiveMonth: FEBRUARY, longTermAdjustmentBp: 600 };
-    const refused = await disbursement('provincial_agency', 'POST', '/standards', { ...next, version: 'gs-2028-01', effectiveMonth: JANUARY });
+    const next: BenefitStandard = {
+      ...(DEMO_STANDARDS[1] as BenefitStandard),
+      version: 'gs-2028-02',
+      effectiveMonth: FEBRUARY,
+      longTermAdjustmentBp: 600,
+    };
+    const refused = await disbursement('provincial_agency', 'POST', '/standards', {
+      ...next,
+      version: 'gs-2028-01',
+      effectiveMonth: JANUARY,
+    });
     expect(refused.status).toBe(409);
     expect((await disbursement('provincial_agency', 'POST', '/standards', next)).status).toBe(201);
     const after = await draft();
@@ -174,7 +218,12 @@ describe('standards, supervision, deferral report, on-time rate and early warnin
     expect((await stack.api('POST', '/cycles', 'provincial_agency', { month: FEBRUARY })).status).toBe(201);
     await review(FEBRUARY, (city) => city !== LATE_CITY);
     // The late city raises its early warning before the payout deadline passes.
-    const warned = await waitFor(stack, FEBRUARY, (v) => v.cities.some((c) => c.cityCode === LATE_CITY && c.payoutAtRisk === true), 120_000);
+    const warned = await waitFor(
+      stack,
+      FEBRUARY,
+      (v) => v.cities.some((c) => c.cityCode === LATE_CITY && c.payoutAtRisk === true),
+      120_000,
+    );
     const late = warned.cities.find((c) => c.cityCode === LATE_CITY)!;
     expect(late.overdueStages).not.toContain('payout');
     const warning = events.find((e) => e.type === 'payout_at_risk' && e.month === FEBRUARY && e.cityCode === LATE_CITY);

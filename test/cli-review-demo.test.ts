@@ -14,7 +14,13 @@ function cli(stack: TestStack, ...args: string[]): Promise<{ code: number | null
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'infra/bootstrap.js'), 'cli', ...args], {
       cwd: ROOT,
-      env: { ...process.env, BUDGET_URL: stack.budget.url, DISBURSEMENT_URL: stack.disbursement.url, AUTH_JWT_SECRET: TEST_SECRET, PAYLOAD_KEY: TEST_PAYLOAD_KEY },
+      env: {
+        ...process.env,
+        BUDGET_URL: stack.budget.url,
+        DISBURSEMENT_URL: stack.disbursement.url,
+        AUTH_JWT_SECRET: TEST_SECRET,
+        PAYLOAD_KEY: TEST_PAYLOAD_KEY,
+      },
     });
     let stdout = '';
     let stderr = '';
@@ -34,7 +40,12 @@ describe('the CLI demo: start a month and play every agency and reviewer until i
   it('closes the month balanced, with progress lines on stderr and one JSON document on stdout', async () => {
     const started = await cli(stack, 'cycle', 'start', MONTH, '--json');
     expect(started).toMatchObject({ code: 0, stderr: '' });
-    expect(JSON.parse(started.stdout)).toMatchObject({ created: true, workflowId: cycleWorkflowId(MONTH), month: MONTH, status: 'running' });
+    expect(JSON.parse(started.stdout)).toMatchObject({
+      created: true,
+      workflowId: cycleWorkflowId(MONTH),
+      month: MONTH,
+      status: 'running',
+    });
     const again = await cli(stack, 'cycle', 'start', MONTH);
     expect(again).toMatchObject({ code: 0, stdout: `already running or done: ${cycleWorkflowId(MONTH)}\n`, stderr: '' });
 

@@ -13,7 +13,16 @@ import { startTestStack, TEST_SECRET, type TestStack } from './stack';
 const MONTH = '2027-02';
 const CITY = '620100';
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SCREENSHOT = path.join(DATA_DIR, 'console.png');
 
 const CYCLE_OPERATIONS = [
@@ -36,7 +45,13 @@ async function submitEveryPlan(stack: TestStack): Promise<CityStatus[]> {
   const ready = await waitFor(stack, MONTH, (v) => v.cities.length === 14 && v.cities.every((c) => c.stage === 'plan' && c.draft !== null));
   await Promise.all(
     ready.cities.map(async (city) => {
-      const r = await stack.api('POST', `/cycles/${MONTH}/cities/${city.cityCode}/plan`, 'city_agency', { lines: city.draft }, { userId: `agency-${city.cityCode}`, cityCode: city.cityCode });
+      const r = await stack.api(
+        'POST',
+        `/cycles/${MONTH}/cities/${city.cityCode}/plan`,
+        'city_agency',
+        { lines: city.draft },
+        { userId: `agency-${city.cityCode}`, cityCode: city.cityCode },
+      );
       if (r.status !== 200) throw new Error(`submit ${city.cityCode}: ${JSON.stringify(r.body)}`);
     }),
   );
@@ -82,7 +97,9 @@ describe('reviewer console and API docs (real Temporal, PostgreSQL, HTTP, headle
       expect(doc.openapi).toMatch(/^3\.0\.\d+$/);
       expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
 
-      const operations = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([p, item]) => Object.keys(item).map((m) => `${m} ${p}`));
+      const operations = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([p, item]) =>
+        Object.keys(item).map((m) => `${m} ${p}`),
+      );
       expect(operations).toEqual(expect.arrayContaining(CYCLE_OPERATIONS));
 
       expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
@@ -96,7 +113,8 @@ describe('reviewer console and API docs (real Temporal, PostgreSQL, HTTP, headle
         for (const [method, op] of Object.entries(item)) {
           const refusals = Object.entries(op.responses as Record<string, any>).filter(([status]) => status.startsWith('4'));
           expect({ op: `${method} ${p}`, refusals: refusals.length > 0 }).toEqual({ op: `${method} ${p}`, refusals: true });
-          for (const [, response] of refusals) expect(response.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorBody' });
+          for (const [, response] of refusals)
+            expect(response.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorBody' });
         }
       }
       const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
@@ -114,15 +132,24 @@ describe('reviewer console and API docs (real Temporal, PostgreSQL, HTTP, headle
       expect(month).toMatchObject({ in: 'path', required: true, schema: { pattern: '^\\d{4}-(0[1-9]|1[0-2])$' } });
     });
 
-    it('the documented example bodies get past the routes\' own validation (a refusal from the workflow, not a 400)', async () => {
+    it("the documented example bodies get past the routes' own validation (a refusal from the workflow, not a 400)", async () => {
       const doc = (await (await fetch(`${stack.budget.url}/openapi.json`)).json()) as any;
       const example = (p: string) => doc.paths[p].post.requestBody.content['application/json'].example;
       const base = `/cycles/${MONTH}/cities/620200`;
       // Every city is at hrss_review: the plan and finance examples arrive at the wrong stage, the HRSS one names a stale version.
-      const plan = await stack.api('POST', `${base}/plan`, 'city_agency', example('/cycles/{month}/cities/{cityCode}/plan'), { userId: 'agency-620200', cityCode: '620200' });
+      const plan = await stack.api('POST', `${base}/plan`, 'city_agency', example('/cycles/{month}/cities/{cityCode}/plan'), {
+        userId: 'agency-620200',
+        cityCode: '620200',
+      });
       const financeBody = example('/cycles/{month}/cities/{cityCode}/finance-decision');
       const finance = await stack.api('POST', `${base}/finance-decision`, 'finance_reviewer', financeBody, { userId: 'docs-finance' });
-      const hrss = await stack.api('POST', `${base}/hrss-decision`, 'hrss_reviewer', { ...example('/cycles/{month}/cities/{cityCode}/hrss-decision'), planVersion: 99 }, { userId: 'docs-hrss' });
+      const hrss = await stack.api(
+        'POST',
+        `${base}/hrss-decision`,
+        'hrss_reviewer',
+        { ...example('/cycles/{month}/cities/{cityCode}/hrss-decision'), planVersion: 99 },
+        { userId: 'docs-hrss' },
+      );
       for (const r of [plan, finance, hrss]) {
         expect(r.status).toBe(422);
         expect(r.body.error.code).toBe('INVALID_DECISION');
@@ -143,9 +170,15 @@ describe('reviewer console and API docs (real Temporal, PostgreSQL, HTTP, headle
             const allowed = documented.includes(role);
             // Allowed calls that would change something are not made; a refused one changes nothing.
             if (allowed && method !== 'get') continue;
-            const r = await stack.api(method.toUpperCase(), urlPath, role, method === 'get' ? undefined : {}, { userId: `roles-${role}`, cityCode: role === 'city_agency' ? CITY : undefined });
+            const r = await stack.api(method.toUpperCase(), urlPath, role, method === 'get' ? undefined : {}, {
+              userId: `roles-${role}`,
+              cityCode: role === 'city_agency' ? CITY : undefined,
+            });
             const refused = r.status === 401 || r.status === 403;
-            if (refused === allowed) mismatches.push(`${method.toUpperCase()} ${template} as ${role}: documented ${allowed ? 'allowed' : 'refused'}, got ${r.status}`);
+            if (refused === allowed)
+              mismatches.push(
+                `${method.toUpperCase()} ${template} as ${role}: documented ${allowed ? 'allowed' : 'refused'}, got ${r.status}`,
+              );
           }
         }
       }
@@ -248,7 +281,10 @@ describe('reviewer console and API docs (real Temporal, PostgreSQL, HTTP, headle
       await page.keyboard.press('Control+A');
       await page.keyboard.type(MONTH);
       await page.keyboard.press('Enter');
-      await page.locator('#status').filter({ hasText: `14 plan(s) waiting for your review in ${MONTH}.` }).waitFor();
+      await page
+        .locator('#status')
+        .filter({ hasText: `14 plan(s) waiting for your review in ${MONTH}.` })
+        .waitFor();
 
       // Plan vs remaining budget vs last month, in yuan with two decimals, computed from fen with BigInt.
       const lanzhou = submitted.find((c) => c.cityCode === CITY)!;
@@ -262,7 +298,13 @@ describe('reviewer console and API docs (real Temporal, PostgreSQL, HTTP, headle
       for (const cell of money.filter((c) => c.startsWith('¥'))) expect(cell).toMatch(/^¥\d{1,3}(,\d{3})*\.\d{2}\b/);
 
       // Every field has a label.
-      expect(await page.evaluate(() => Array.from(document.querySelectorAll('input, textarea')).filter((e) => (e as HTMLInputElement).labels?.length === 0 && !e.getAttribute('aria-label')).map((e) => e.id))).toEqual([]);
+      expect(
+        await page.evaluate(() =>
+          Array.from(document.querySelectorAll('input, textarea'))
+            .filter((e) => (e as HTMLInputElement).labels?.length === 0 && !e.getAttribute('aria-label'))
+            .map((e) => e.id),
+        ),
+      ).toEqual([]);
 
       // Open Lanzhou's plan from the keyboard; focus moves to its heading.
       await tabTo(page, `button[data-city="${CITY}"]`);
@@ -270,12 +312,20 @@ describe('reviewer console and API docs (real Temporal, PostgreSQL, HTTP, headle
       await page.locator('#detail-heading').waitFor();
       expect(await focused(page)).toBe('detail-heading');
       expect(await text(page, '#detail-heading')).toBe(`${cityByCode(CITY)!.nameEn}: plan for ${MONTH}, version 1`);
-      expect(await text(page, '#compare')).toContain(`Plan ${formatYuan(planFen)}; budget remaining ${formatYuan(remaining.body.remainingFen)}`);
+      expect(await text(page, '#compare')).toContain(
+        `Plan ${formatYuan(planFen)}; budget remaining ${formatYuan(remaining.body.remainingFen)}`,
+      );
       expect(await text(page, '#detail ol.decisions')).toContain(`version 1, submission, submitted by agency-${CITY} (city agency)`);
       await page.screenshot({ path: path.join(DATA_DIR, 'console-detail.png'), fullPage: true });
 
       // A refusal is shown as the service gave it: return without a reason.
-      const direct = await stack.api('POST', `/cycles/${MONTH}/cities/${CITY}/hrss-decision`, 'hrss_reviewer', { planVersion: 1, decision: 'return' }, { userId: 'alice' });
+      const direct = await stack.api(
+        'POST',
+        `/cycles/${MONTH}/cities/${CITY}/hrss-decision`,
+        'hrss_reviewer',
+        { planVersion: 1, decision: 'return' },
+        { userId: 'alice' },
+      );
       expect(direct.status).toBe(422);
       await tabTo(page, '#return');
       await page.keyboard.press('Enter');
@@ -300,7 +350,12 @@ describe('reviewer console and API docs (real Temporal, PostgreSQL, HTTP, headle
       const city = view.cities.find((c) => c.cityCode === CITY)!;
       expect(city.stage).toBe('finance_review');
       expect(city.plan!.hrssApprovedBy).toBe('alice');
-      expect(city.decisions.at(-1)).toMatchObject({ step: 'hrss_review', decision: 'approve', userId: 'alice', reason: 'Checked against the register' });
+      expect(city.decisions.at(-1)).toMatchObject({
+        step: 'hrss_review',
+        decision: 'approve',
+        userId: 'alice',
+        reason: 'Checked against the register',
+      });
     });
 
     it('switches to Chinese from the keyboard, keeping money as yuan', async () => {
@@ -334,7 +389,10 @@ describe('reviewer console and API docs (real Temporal, PostgreSQL, HTTP, headle
       await page.keyboard.type(await issueToken(TEST_SECRET, { userId: 'bob', role: 'finance_reviewer' }));
       await page.keyboard.press('Enter');
       // The month typed earlier stays; the list loads at once.
-      await page.locator('#status').filter({ hasText: `${MONTH} 有 1 个计划待您审核。` }).waitFor();
+      await page
+        .locator('#status')
+        .filter({ hasText: `${MONTH} 有 1 个计划待您审核。` })
+        .waitFor();
       await tabTo(page, `button[data-city="${CITY}"]`);
       await page.keyboard.press('Enter');
       await page.locator('#detail-heading').waitFor();

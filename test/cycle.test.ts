@@ -78,12 +78,16 @@ describe('the monthly cycle end to end (real Temporal, PostgreSQL, HTTP)', () =>
     const province = (await stack.client.workflow.getHandle(cycleWorkflowId(MONTH)).fetchHistory()).events ?? [];
     const payProvince = province.filter((e) => scheduledActivity(e) === 'payProvince');
     expect(payProvince).toHaveLength(1);
-    const started = province.find((e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId) === Number(payProvince[0]!.eventId))!;
+    const started = province.find(
+      (e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId) === Number(payProvince[0]!.eventId),
+    )!;
     expect(eventMs(started)).toBeGreaterThanOrEqual(Date.parse(payoutDay));
     for (const city of CITY_CODES) {
       const events = (await stack.client.workflow.getHandle(cityWorkflowId(MONTH, city)).fetchHistory()).events ?? [];
       const preparing = events.find((e) => scheduledActivity(e) === 'preparePayout');
-      const prepared = events.find((e) => preparing && Number(e.activityTaskCompletedEventAttributes?.scheduledEventId) === Number(preparing.eventId));
+      const prepared = events.find(
+        (e) => preparing && Number(e.activityTaskCompletedEventAttributes?.scheduledEventId) === Number(preparing.eventId),
+      );
       const hold = events.find((e) => upserted(e, SearchAttributes.WaitingFor.name) === 'payout_day');
       const words = events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'provincialPayout');
       expect({ city, prepared: !!prepared, held: !!hold, words: words.length }).toEqual({ city, prepared: true, held: true, words: 1 });

@@ -36,7 +36,9 @@ export async function approveEverything(stack: TestStack, month: string, only?: 
   const pending = () => true;
   for (;;) {
     const view = await waitFor(stack, month, pending);
-    const open = view.cities.filter((c) => (only ? only(c) : true) && ['transfer', 'plan', 'hrss_review', 'finance_review'].includes(c.stage));
+    const open = view.cities.filter(
+      (c) => (only ? only(c) : true) && ['transfer', 'plan', 'hrss_review', 'finance_review'].includes(c.stage),
+    );
     if (open.length === 0 && view.cities.length > 0) return;
     for (const city of open) {
       const key = `${city.cityCode}:${city.stage}:${city.plan?.version ?? 0}`;
@@ -44,15 +46,33 @@ export async function approveEverything(stack: TestStack, month: string, only?: 
       const base = `/cycles/${month}/cities/${city.cityCode}`;
       if (city.stage === 'plan' && city.draft) {
         handled.add(key);
-        const r = await stack.api('POST', `${base}/plan`, 'city_agency', { lines: city.draft }, { userId: `agency-${city.cityCode}`, cityCode: city.cityCode });
+        const r = await stack.api(
+          'POST',
+          `${base}/plan`,
+          'city_agency',
+          { lines: city.draft },
+          { userId: `agency-${city.cityCode}`, cityCode: city.cityCode },
+        );
         if (r.status !== 200) throw new Error(`submit ${city.cityCode}: ${JSON.stringify(r.body)}`);
       } else if (city.stage === 'hrss_review' && city.plan) {
         handled.add(key);
-        const r = await stack.api('POST', `${base}/hrss-decision`, 'hrss_reviewer', { planVersion: city.plan.version, decision: 'approve' }, { userId: 'hrss-1' });
+        const r = await stack.api(
+          'POST',
+          `${base}/hrss-decision`,
+          'hrss_reviewer',
+          { planVersion: city.plan.version, decision: 'approve' },
+          { userId: 'hrss-1' },
+        );
         if (r.status !== 200) throw new Error(`hrss ${city.cityCode}: ${JSON.stringify(r.body)}`);
       } else if (city.stage === 'finance_review' && city.plan) {
         handled.add(key);
-        const r = await stack.api('POST', `${base}/finance-decision`, 'finance_reviewer', { planVersion: city.plan.version, decision: 'approve' }, { userId: 'finance-1' });
+        const r = await stack.api(
+          'POST',
+          `${base}/finance-decision`,
+          'finance_reviewer',
+          { planVersion: city.plan.version, decision: 'approve' },
+          { userId: 'finance-1' },
+        );
         if (r.status !== 200) throw new Error(`finance ${city.cityCode}: ${JSON.stringify(r.body)}`);
       }
     }
@@ -65,7 +85,8 @@ export async function expectBalancedMonth(stack: TestStack, view: CycleBody): Pr
   expect(view.status).toBe('closed');
   expect(view.reconciliation.balanced).toBe(true);
   for (const city of view.reconciliation.cities) {
-    for (const check of city.checks) expect({ city: city.cityCode, check: check.name, ok: check.ok, detail: check.detail }).toMatchObject({ ok: true });
+    for (const check of city.checks)
+      expect({ city: city.cityCode, check: check.name, ok: check.ok, detail: check.detail }).toMatchObject({ ok: true });
     expect(BigInt(city.allocatedFen)).toBe(BigInt(city.paidFen) + BigInt(city.returnedFen) + BigInt(city.unspentFen));
     expect(city.collectedFen).toBe(city.transferredFen);
     expect(city.allocatedFen).toBe(city.approvedFen);

@@ -42,6 +42,9 @@ export function readTestDatabaseEnvironment(): TestDatabaseEnvironment {
 
 export function readTestEnvironment(): TestEnvironment {
   const raw = process.env[STACK_ENVIRONMENT_VARIABLE];
-  if (!raw) throw new Error(`${STACK_ENVIRONMENT_VARIABLE} is unset: stack tests live in test/ and run through \`npm test\` or \`npm run test:e2e\``);
+  if (!raw)
+    throw new Error(
+      `${STACK_ENVIRONMENT_VARIABLE} is unset: stack tests live in test/ and run through \`npm test\` or \`npm run test:e2e\``,
+    );
   return JSON.parse(raw) as TestEnvironment;
 }

@@ -32,7 +32,11 @@ export async function createTestDatabase(): Promise<{ name: string; urls: Record
 
 /** An `authorization` header for a test caller in `role`, signed with TEST_SECRET. */
 export async function authHeader(role: Role, user: { userId?: string; cityCode?: string } = {}): Promise<{ authorization: string }> {
-  const token = await issueToken(TEST_SECRET, { userId: user.userId ?? `test-${role}`, role, ...(user.cityCode ? { cityCode: user.cityCode } : {}) });
+  const token = await issueToken(TEST_SECRET, {
+    userId: user.userId ?? `test-${role}`,
+    role,
+    ...(user.cityCode ? { cityCode: user.cityCode } : {}),
+  });
   return { authorization: `Bearer ${token}` };
 }
 

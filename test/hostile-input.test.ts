@@ -6,7 +6,17 @@ import { collectionService, loadCollectionConfig } from '@fund/collection';
 import { disbursementService, loadDisbursementConfig } from '@fund/disbursement';
 import { readTestEnvironment, TEST_SECRET } from './environment';
 import { authHeader, createTestDatabase, serviceEnv } from './harness';
-import { changedTables, refusedAndUnchanged, routeTable, startWithApp, tableSnapshots, tokenBook, type HostileService, type HostileStats, type RouteEntry } from './hostile';
+import {
+  changedTables,
+  refusedAndUnchanged,
+  routeTable,
+  startWithApp,
+  tableSnapshots,
+  tokenBook,
+  type HostileService,
+  type HostileStats,
+  type RouteEntry,
+} from './hostile';
 
 /** The seed of the generated requests in `npm test`: the same few hundred every run. */
 const SEED = 19;
@@ -34,12 +44,23 @@ describe('hostile input, generated from the route table and the schemas', () => 
     const disbursement = await startWithApp(disbursementService(loadDisbursementConfig(serviceEnv(db.disbursement, common))));
     const budget = await startWithApp(
       budgetService(
-        loadBudgetConfig(serviceEnv(db.budget, { ...common, TEMPORAL_ADDRESS: environment.temporalAddress, TASK_QUEUE: `fund-test-${name}`, CYCLE_CLOCK: 'compressed:60000' })),
+        loadBudgetConfig(
+          serviceEnv(db.budget, {
+            ...common,
+            TEMPORAL_ADDRESS: environment.temporalAddress,
+            TASK_QUEUE: `fund-test-${name}`,
+            CYCLE_CLOCK: 'compressed:60000',
+          }),
+        ),
       ),
     );
     services = [collection.running, disbursement.running, budget.running];
     urls = { collection: collection.running.url, disbursement: disbursement.running.url, budget: budget.running.url };
-    routes = [...routeTable('collection', collection.app), ...routeTable('disbursement', disbursement.app), ...routeTable('budget', budget.app)];
+    routes = [
+      ...routeTable('collection', collection.app),
+      ...routeTable('disbursement', disbursement.app),
+      ...routeTable('budget', budget.app),
+    ];
     snapshots = await tableSnapshots(url.toString());
   });
 
@@ -58,9 +79,21 @@ describe('hostile input, generated from the route table and the schemas', () => 
     const tokens = await tokenBook(TEST_SECRET);
     const before = await snapshots.take();
     const stats: HostileStats = { requests: 0, byStatus: {}, fiveHundreds: 0, hangs: 0, changedTables: [] };
-    const context = { routes, urls, tokens, snapshot: snapshots.take, before, hangMs: HANG_MS, limits: { bodyBytes: DEFAULT_BODY_LIMIT_BYTES, depth: DEFAULT_JSON_MAX_DEPTH } };
+    const context = {
+      routes,
+      urls,
+      tokens,
+      snapshot: snapshots.take,
+      before,
+      hangMs: HANG_MS,
+      limits: { bodyBytes: DEFAULT_BODY_LIMIT_BYTES, depth: DEFAULT_JSON_MAX_DEPTH },
+    };
     await fc.assert(refusedAndUnchanged(context, stats), { seed: SEED, numRuns: RUNS });
-    expect({ fiveHundreds: stats.fiveHundreds, hangs: stats.hangs, changedTables: stats.changedTables }).toEqual({ fiveHundreds: 0, hangs: 0, changedTables: [] });
+    expect({ fiveHundreds: stats.fiveHundreds, hangs: stats.hangs, changedTables: stats.changedTables }).toEqual({
+      fiveHundreds: 0,
+      hangs: 0,
+      changedTables: [],
+    });
     expect(changedTables(before, await snapshots.take())).toEqual([]);
   });
 
@@ -90,8 +123,14 @@ describe('hostile input, generated from the route table and the schemas', () => 
     });
 
     it('a path whose percent-escape does not decode is a 400 with the shared body', async () => {
-      const answer = await call('budget', '/cycles/2039-07/cities/%C3%28/retry-step', { method: 'POST', headers: await authHeader('operator') });
-      expect(answer).toEqual({ status: 400, body: { error: { code: ErrorCode.ValidationFailed, message: expect.stringContaining('percent-escape') } } });
+      const answer = await call('budget', '/cycles/2039-07/cities/%C3%28/retry-step', {
+        method: 'POST',
+        headers: await authHeader('operator'),
+      });
+      expect(answer).toEqual({
+        status: 400,
+        body: { error: { code: ErrorCode.ValidationFailed, message: expect.stringContaining('percent-escape') } },
+      });
     });
 
     it('a city agency deciding for a city whose code holds a NUL byte is a 403, not a 500', async () => {
@@ -115,7 +154,10 @@ describe('hostile input, generated from the route table and the schemas', () => 
 
     it('a URL longer than the server reads is a 431 with the shared body', async () => {
       const answer = await call('collection', `/employers?cityCode=${'x'.repeat(20_000)}`, { headers: await authHeader('operator') });
-      expect(answer).toEqual({ status: 431, body: { error: { code: ErrorCode.ValidationFailed, message: expect.stringContaining('too long') } } });
+      expect(answer).toEqual({
+        status: 431,
+        body: { error: { code: ErrorCode.ValidationFailed, message: expect.stringContaining('too long') } },
+      });
     });
   });
 
@@ -131,7 +173,10 @@ describe('hostile input, generated from the route table and the schemas', () => 
 
     it('a body over 1 MiB is a 413', async () => {
       const answer = await post(JSON.stringify({ name: 'y'.repeat(DEFAULT_BODY_LIMIT_BYTES) }));
-      expect(answer).toEqual({ status: 413, body: { error: { code: ErrorCode.PayloadTooLarge, message: `the request body is larger than ${DEFAULT_BODY_LIMIT_BYTES} bytes` } } });
+      expect(answer).toEqual({
+        status: 413,
+        body: { error: { code: ErrorCode.PayloadTooLarge, message: `the request body is larger than ${DEFAULT_BODY_LIMIT_BYTES} bytes` } },
+      });
     });
 
     it('JSON nested deeper than 32 levels is a 400 naming the rule; 32 levels reach the schema', async () => {
@@ -175,7 +220,9 @@ describe('hostile input, generated from the route table and the schemas', () => 
     it('a limit that makes no sense stops the service at boot, naming the variable', () => {
       const env = serviceEnv(ratedDb.collection, { RATE_LIMIT_BURST: '0', REQUEST_BODY_LIMIT_BYTES: 'lots' });
       expect(() => loadCollectionConfig(env)).toThrow(ConfigError);
-      expect(() => loadCollectionConfig(env)).toThrow(/RATE_LIMIT_BURST: must be at least 1[\s\S]*REQUEST_BODY_LIMIT_BYTES|REQUEST_BODY_LIMIT_BYTES[\s\S]*RATE_LIMIT_BURST/);
+      expect(() => loadCollectionConfig(env)).toThrow(
+        /RATE_LIMIT_BURST: must be at least 1[\s\S]*REQUEST_BODY_LIMIT_BYTES|REQUEST_BODY_LIMIT_BYTES[\s\S]*RATE_LIMIT_BURST/,
+      );
     });
   });
 });

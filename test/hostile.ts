@@ -144,8 +144,15 @@ export type Caller =
 /** Signed tokens for every caller, made once: signing per request would measure jose, not the services. */
 export async function tokenBook(secret: string): Promise<(caller: Caller) => string | undefined> {
   const valid = new Map<string, string>();
-  for (const role of ROLES) valid.set(role, await issueToken(secret, { userId: `hostile-${role}`, role, ...(role === 'city_agency' ? { cityCode: HOME_CITY } : {}) }));
-  valid.set(`city_agency:${OTHER_CITY}`, await issueToken(secret, { userId: 'hostile-other-city', role: 'city_agency', cityCode: OTHER_CITY }));
+  for (const role of ROLES)
+    valid.set(
+      role,
+      await issueToken(secret, { userId: `hostile-${role}`, role, ...(role === 'city_agency' ? { cityCode: HOME_CITY } : {}) }),
+    );
+  valid.set(
+    `city_agency:${OTHER_CITY}`,
+    await issueToken(secret, { userId: 'hostile-other-city', role: 'city_agency', cityCode: OTHER_CITY }),
+  );
   const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
   // Signed by hand: a forger does not use the services' own signing code either.
@@ -191,11 +198,50 @@ const LONG = 'x'.repeat(100_000);
 /** Raw JSON text of a hostile scalar: wrong types, NUL bytes, 100,000 characters, numbers beyond 64 bits, bad fen, months and dates. */
 const hostileScalar: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(
-    'null', 'true', 'false', '0', '-1', '1.5', '-0.01', '1e308', '-1e308', BIG, `-${BIG}`, '9007199254740993', '2147483648',
-    '""', '"\\u0000"', '"a\\u0000b"', JSON.stringify(LONG), '"-1"', '"1.5"', '"0"', `"${BIG}"`, '"1e3"', '"NaN"',
-    '"2026-02-30"', '"2026-13"', '"2026-00"', '"0000-00"', '"2026-02-30T00:00:00Z"', '"2026-02"', `"${QUIET_MONTH}"`,
-    `"${HOME_CITY}"`, `"${OTHER_CITY}"`, '"000000"', '"approve"', '"cut"', '"return"', '"hostile-key-0001"', '"100"', '"12345678901234"',
-    '"\'; drop table x; --"', '"<script>alert(1)</script>"', '"\\ud800"', '[]', '{}',
+    'null',
+    'true',
+    'false',
+    '0',
+    '-1',
+    '1.5',
+    '-0.01',
+    '1e308',
+    '-1e308',
+    BIG,
+    `-${BIG}`,
+    '9007199254740993',
+    '2147483648',
+    '""',
+    '"\\u0000"',
+    '"a\\u0000b"',
+    JSON.stringify(LONG),
+    '"-1"',
+    '"1.5"',
+    '"0"',
+    `"${BIG}"`,
+    '"1e3"',
+    '"NaN"',
+    '"2026-02-30"',
+    '"2026-13"',
+    '"2026-00"',
+    '"0000-00"',
+    '"2026-02-30T00:00:00Z"',
+    '"2026-02"',
+    `"${QUIET_MONTH}"`,
+    `"${HOME_CITY}"`,
+    `"${OTHER_CITY}"`,
+    '"000000"',
+    '"approve"',
+    '"cut"',
+    '"return"',
+    '"hostile-key-0001"',
+    '"100"',
+    '"12345678901234"',
+    '"\'; drop table x; --"',
+    '"<script>alert(1)</script>"',
+    '"\\ud800"',
+    '[]',
+    '{}',
     ...PLAN_CATEGORIES.map((c) => `"${c}"`),
   ),
   fc.string({ maxLength: 20 }).map((s) => JSON.stringify(s)),
@@ -205,10 +251,40 @@ const hostileScalar: fc.Arbitrary<string> = fc.oneof(
 
 /** The fields the services' schemas read, so generated objects are near-valid: right names, wrong or missing values. */
 const FIELDS = [
-  'month', 'cityCode', 'amountFen', 'idempotencyKey', 'lines', 'category', 'count', 'planVersion', 'decision', 'reason', 'batchNo',
-  'batchSize', 'dueDate', 'approvedLines', 'bankAccount', 'bankName', 'name', 'industryClass', 'monthlyPayrollFen', 'employerId',
-  'reference', 'transferId', 'version', 'step', 'actor', 'report', 'cities', 'batchKeyPrefix', 'userId', 'role', 'year',
-  'extra', '__proto__', 'constructor',
+  'month',
+  'cityCode',
+  'amountFen',
+  'idempotencyKey',
+  'lines',
+  'category',
+  'count',
+  'planVersion',
+  'decision',
+  'reason',
+  'batchNo',
+  'batchSize',
+  'dueDate',
+  'approvedLines',
+  'bankAccount',
+  'bankName',
+  'name',
+  'industryClass',
+  'monthlyPayrollFen',
+  'employerId',
+  'reference',
+  'transferId',
+  'version',
+  'step',
+  'actor',
+  'report',
+  'cities',
+  'batchKeyPrefix',
+  'userId',
+  'role',
+  'year',
+  'extra',
+  '__proto__',
+  'constructor',
 ];
 
 const { json: hostileJson } = fc.letrec<{ json: string; object: string; array: string }>((tie) => ({
@@ -234,19 +310,40 @@ const hostileBody: fc.Arbitrary<string> = fc.oneof(
 /** Bodies refused before any route reads them: too large, nested too deep, not JSON, or JSON in the wrong clothes. */
 const transportBody = (limitBytes: number, maxDepth: number): fc.Arbitrary<{ body: string; contentType?: string; why: string }> =>
   fc.oneof(
-    fc.integer({ min: limitBytes + 1, max: 4 * 1024 * 1024 }).map((size) => ({ body: `{"reason":"${'y'.repeat(size)}"}`, contentType: 'application/json', why: 'body too large' })),
-    fc.integer({ min: maxDepth + 1, max: 5_000 }).map((depth) => ({ body: '['.repeat(depth) + ']'.repeat(depth), contentType: 'application/json', why: 'body nested too deep' })),
-    fc.integer({ min: maxDepth + 1, max: 3_000 }).map((depth) => ({ body: '{"lines":'.repeat(depth) + '1' + '}'.repeat(depth), contentType: 'application/json', why: 'body nested too deep' })),
-    fc.tuple(fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'text/csv'), hostileBody).map(([contentType, body]) => ({
-      body,
-      contentType,
-      why: 'wrong content type',
-    })),
-    fc.constantFrom('{', '{"month":', 'nul\u0000l', '{"a":1}{"b":2}', "{'month':'2026-01'}", '"just a string"', '42', 'null', '\u0000').map((body) => ({
-      body,
+    fc
+      .integer({ min: limitBytes + 1, max: 4 * 1024 * 1024 })
+      .map((size) => ({ body: `{"reason":"${'y'.repeat(size)}"}`, contentType: 'application/json', why: 'body too large' })),
+    fc
+      .integer({ min: maxDepth + 1, max: 5_000 })
+      .map((depth) => ({ body: '['.repeat(depth) + ']'.repeat(depth), contentType: 'application/json', why: 'body nested too deep' })),
+    fc.integer({ min: maxDepth + 1, max: 3_000 }).map((depth) => ({
+      body: '{"lines":'.repeat(depth) + '1' + '}'.repeat(depth),
       contentType: 'application/json',
-      why: 'not a JSON object or array',
+      why: 'body nested too deep',
     })),
+    fc
+      .tuple(
+        fc.constantFrom(
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=x',
+          'application/xml',
+          'text/csv',
+        ),
+        hostileBody,
+      )
+      .map(([contentType, body]) => ({
+        body,
+        contentType,
+        why: 'wrong content type',
+      })),
+    fc
+      .constantFrom('{', '{"month":', 'nul\u0000l', '{"a":1}{"b":2}', "{'month':'2026-01'}", '"just a string"', '42', 'null', '\u0000')
+      .map((body) => ({
+        body,
+        contentType: 'application/json',
+        why: 'not a JSON object or array',
+      })),
     fc.constant({ body: '{"month":"2026-01"}', contentType: 'application/json; charset=latin1', why: 'unsupported charset' }),
   );
 
@@ -255,7 +352,34 @@ const hostileParam = (name: string): fc.Arbitrary<string> => {
   const rule = PARAM_RULES[name] ?? (() => false);
   return fc
     .oneof(
-      fc.constantFrom('2026-02-30', '2026-13', '2026-00', '26-01', 'province', 'remaining', '-1', '1.5', '0x10', BIG, '99999999999999999999', '1e3', 'NaN', '\u0000', 'a\u0000b', LONG.slice(0, 5_000), "1' or '1'='1", '%', '%zz', '%E0%A4%A', '%C3%28', '\ud800', ' 620100', 'null', 'undefined', '[object Object]'),
+      fc.constantFrom(
+        '2026-02-30',
+        '2026-13',
+        '2026-00',
+        '26-01',
+        'province',
+        'remaining',
+        '-1',
+        '1.5',
+        '0x10',
+        BIG,
+        '99999999999999999999',
+        '1e3',
+        'NaN',
+        '\u0000',
+        'a\u0000b',
+        LONG.slice(0, 5_000),
+        "1' or '1'='1",
+        '%',
+        '%zz',
+        '%E0%A4%A',
+        '%C3%28',
+        '\ud800',
+        ' 620100',
+        'null',
+        'undefined',
+        '[object Object]',
+      ),
       fc.string({ minLength: 1, maxLength: 24 }),
       fc.stringMatching(/^\d{19,30}$/),
     )
@@ -283,7 +407,21 @@ const hostileQuery = fc
     fc.tuple(
       fc.constantFrom('cityCode', 'limit', 'after', 'month', 'status', 'since', 'entitlementId', 'from', 'to', 'action', 'extra'),
       fc.oneof(
-        fc.constantFrom('-1', '0', '1.5', '1e30', BIG, '99999999999999999999', '\u0000', '2026-02-30', '2026-13', HOME_CITY, OTHER_CITY, LONG.slice(0, 20_000), ''),
+        fc.constantFrom(
+          '-1',
+          '0',
+          '1.5',
+          '1e30',
+          BIG,
+          '99999999999999999999',
+          '\u0000',
+          '2026-02-30',
+          '2026-13',
+          HOME_CITY,
+          OTHER_CITY,
+          LONG.slice(0, 20_000),
+          '',
+        ),
         fc.string({ maxLength: 12 }),
       ),
     ),
@@ -294,7 +432,9 @@ const hostileQuery = fc
 /** A valid caller for a route: a role it lets through (a city agency for the home city). */
 function allowedCaller(route: RouteEntry): fc.Arbitrary<Caller> {
   const roles = route.access?.roles ?? ROLES;
-  return fc.constantFrom(...roles).map((role) => (role === 'city_agency' ? { kind: 'role', role, city: HOME_CITY } : { kind: 'role', role }));
+  return fc
+    .constantFrom(...roles)
+    .map((role) => (role === 'city_agency' ? { kind: 'role', role, city: HOME_CITY } : { kind: 'role', role }));
 }
 
 const optionalBody = (route: RouteEntry) => (route.method === 'GET' ? fc.constant(undefined) : fc.option(hostileBody, { nil: undefined }));
@@ -314,18 +454,35 @@ export function hostileRequests(routes: RouteEntry[], limits: { bodyBytes: numbe
     (route) =>
       fc
         .record({
-          kind: fc.constantFrom('none', 'forged', 'expired', 'alg-none', 'wrong-audience', 'unknown-role', 'agency-without-city', 'garbage', 'basic'),
+          kind: fc.constantFrom(
+            'none',
+            'forged',
+            'expired',
+            'alg-none',
+            'wrong-audience',
+            'unknown-role',
+            'agency-without-city',
+            'garbage',
+            'basic',
+          ),
           body: optionalBody(route),
         })
-        .map(({ kind, body }) => ({ ...base(route), path: validPath(route), caller: { kind } as Caller, body, contentType: 'application/json', why: `token: ${kind}`, mayRead: false })),
+        .map(({ kind, body }) => ({
+          ...base(route),
+          path: validPath(route),
+          caller: { kind } as Caller,
+          body,
+          contentType: 'application/json',
+          why: `token: ${kind}`,
+          mayRead: false,
+        })),
     guarded,
   );
 
-  const wrongRole = byRoute((route) => {
-    const refused = ROLES.filter((r) => !route.access!.roles.includes(r));
-    return fc
-      .record({ role: fc.constantFrom(...refused), body: optionalBody(route) })
-      .map(({ role, body }) => ({
+  const wrongRole = byRoute(
+    (route) => {
+      const refused = ROLES.filter((r) => !route.access!.roles.includes(r));
+      return fc.record({ role: fc.constantFrom(...refused), body: optionalBody(route) }).map(({ role, body }) => ({
         ...base(route),
         path: validPath(route),
         caller: (role === 'city_agency' ? { kind: 'role', role, city: HOME_CITY } : { kind: 'role', role }) as Caller,
@@ -334,7 +491,9 @@ export function hostileRequests(routes: RouteEntry[], limits: { bodyBytes: numbe
         why: `role ${role} not allowed`,
         mayRead: false,
       }));
-  }, guarded.filter((r) => r.access!.roles.length < ROLES.length));
+    },
+    guarded.filter((r) => r.access!.roles.length < ROLES.length),
+  );
 
   const otherCity = byRoute(
     (route) =>
@@ -350,38 +509,49 @@ export function hostileRequests(routes: RouteEntry[], limits: { bodyBytes: numbe
     guarded.filter((r) => r.access!.cityIn === 'params' && r.access!.roles.includes('city_agency') && r.params.includes('cityCode')),
   );
 
-  const badParams = byRoute((route) => {
-    const known = route.params.filter((p) => p in PARAM_RULES);
-    return fc
-      .record({
-        hostile: fc.subarray(known, { minLength: 1 }),
-        values: fc.tuple(...known.map((p) => hostileParam(p))),
-        caller: allowedCaller(route),
-        body: optionalBody(route),
-      })
-      .map(({ hostile, values, caller, body }) => {
-        const params = Object.fromEntries(route.params.map((p) => [p, VALID_PARAMS[p] ?? '1']));
-        known.forEach((p, i) => {
-          if (hostile.includes(p)) params[p] = values[i]!;
+  const badParams = byRoute(
+    (route) => {
+      const known = route.params.filter((p) => p in PARAM_RULES);
+      return fc
+        .record({
+          hostile: fc.subarray(known, { minLength: 1 }),
+          values: fc.tuple(...known.map((p) => hostileParam(p))),
+          caller: allowedCaller(route),
+          body: optionalBody(route),
+        })
+        .map(({ hostile, values, caller, body }) => {
+          const params = Object.fromEntries(route.params.map((p) => [p, VALID_PARAMS[p] ?? '1']));
+          known.forEach((p, i) => {
+            if (hostile.includes(p)) params[p] = values[i]!;
+          });
+          return {
+            ...base(route),
+            path: fillPath(route.path, params),
+            caller,
+            body,
+            contentType: 'application/json',
+            why: `path parameter ${hostile.join(', ')} outside its rule`,
+            mayRead: false,
+          };
         });
-        return {
-          ...base(route),
-          path: fillPath(route.path, params),
-          caller,
-          body,
-          contentType: 'application/json',
-          why: `path parameter ${hostile.join(', ')} outside its rule`,
-          mayRead: false,
-        };
-      });
-  }, guarded.filter((r) => r.params.some((p) => p in PARAM_RULES)));
+    },
+    guarded.filter((r) => r.params.some((p) => p in PARAM_RULES)),
+  );
 
   const withSchema = guarded.filter((r) => BODY_SCHEMAS[`${r.service} ${r.method} ${r.path}`]);
   const badBody = byRoute((route) => {
     const schema = BODY_SCHEMAS[`${route.service} ${route.method} ${route.path}`]!;
     return fc
       .record({ caller: allowedCaller(route), body: hostileBody.filter((text) => !schema.safeParse(JSON.parse(text)).success) })
-      .map(({ caller, body }) => ({ ...base(route), path: validPath(route), caller, body, contentType: 'application/json', why: 'body its schema refuses', mayRead: false }));
+      .map(({ caller, body }) => ({
+        ...base(route),
+        path: validPath(route),
+        caller,
+        body,
+        contentType: 'application/json',
+        why: 'body its schema refuses',
+        mayRead: false,
+      }));
   }, withSchema);
 
   const badTransport = byRoute(
@@ -411,15 +581,17 @@ export function hostileRequests(routes: RouteEntry[], limits: { bodyBytes: numbe
     reads,
   );
 
-  return fc.oneof(
-    { arbitrary: badToken, weight: 3 },
-    { arbitrary: wrongRole, weight: 3 },
-    { arbitrary: otherCity, weight: 1 },
-    { arbitrary: badParams, weight: 4 },
-    { arbitrary: badBody, weight: 5 },
-    { arbitrary: badTransport, weight: 1 },
-    { arbitrary: badQuery, weight: 2 },
-  ).map(withPicture);
+  return fc
+    .oneof(
+      { arbitrary: badToken, weight: 3 },
+      { arbitrary: wrongRole, weight: 3 },
+      { arbitrary: otherCity, weight: 1 },
+      { arbitrary: badParams, weight: 4 },
+      { arbitrary: badBody, weight: 5 },
+      { arbitrary: badTransport, weight: 1 },
+      { arbitrary: badQuery, weight: 2 },
+    )
+    .map(withPicture);
 }
 
 /** fast-check prints a counterexample with this: a body of megabytes is cut. */
@@ -435,7 +607,12 @@ export interface Answer {
 }
 
 /** Sends one generated request; no answer within `hangMs` is a hang. */
-export async function send(urls: Record<HostileService, string>, tokens: (c: Caller) => string | undefined, request: HostileRequest, hangMs: number): Promise<Answer> {
+export async function send(
+  urls: Record<HostileService, string>,
+  tokens: (c: Caller) => string | undefined,
+  request: HostileRequest,
+  hangMs: number,
+): Promise<Answer> {
   const authorization = tokens(request.caller);
   const headers: Record<string, string> = {};
   if (authorization) headers.authorization = authorization;
@@ -456,7 +633,8 @@ export async function send(urls: Record<HostileService, string>, tokens: (c: Cal
     }
     return { status: response.status, errorBody, text: text.slice(0, 500) };
   } catch (error) {
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return { status: 'hang', errorBody: false, text: '' };
+    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+      return { status: 'hang', errorBody: false, text: '' };
     throw error;
   }
 }
@@ -470,7 +648,8 @@ export function refusedProperly(request: HostileRequest, answer: Answer): boolea
 
 /** A short picture of a request for a failure message (long bodies cut). */
 export function describe(request: HostileRequest): Record<string, unknown> {
-  const cut = (s: string | undefined) => (s === undefined ? undefined : s.length > 300 ? `${s.slice(0, 300)}... (${s.length} characters)` : s);
+  const cut = (s: string | undefined) =>
+    s === undefined ? undefined : s.length > 300 ? `${s.slice(0, 300)}... (${s.length} characters)` : s;
   return { ...request, path: cut(request.path), body: cut(request.body) };
 }
 
@@ -490,7 +669,10 @@ export async function tableSnapshots(databaseUrl: string): Promise<{ take(): Pro
     .map((r) => r.name)
     .filter((name) => !AUDIT_TABLES.has(name));
   const query = tables
-    .map((name) => `select '${name}' as name, count(*)::text || ':' || coalesce(md5(string_agg(t::text, ',' order by t::text)), '') as digest from ${name} t`)
+    .map(
+      (name) =>
+        `select '${name}' as name, count(*)::text || ':' || coalesce(md5(string_agg(t::text, ',' order by t::text)), '') as digest from ${name} t`,
+    )
     .join(' union all ');
   return {
     take: async () => Object.fromEntries((await pg.query<{ name: string; digest: string }>(query)).rows.map((r) => [r.name, r.digest])),

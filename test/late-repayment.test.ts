@@ -79,14 +79,19 @@ describe('a payment still returned when its month closes', () => {
     // A city agency may ask only for its own city.
     const otherCity = await stack.api('POST', `/cycles/${MONTH}/cities/${LANZHOU}/repay`, 'city_agency', undefined, { cityCode: '620200' });
     expect(otherCity.status).toBe(403);
-    const repaid = await stack.api<CityStatus>('POST', `/cycles/${MONTH}/cities/${LANZHOU}/repay`, 'city_agency', undefined, { userId: 'agency-620100', cityCode: LANZHOU });
+    const repaid = await stack.api<CityStatus>('POST', `/cycles/${MONTH}/cities/${LANZHOU}/repay`, 'city_agency', undefined, {
+      userId: 'agency-620100',
+      cityCode: LANZHOU,
+    });
     expect(repaid.status).toBe(200);
     expect(repaid.body).toMatchObject({ stage: 'closed', payout: { failed: 0, paid: lanzhou(closed).payout!.paid + RETURNED } });
 
     // Asked again: nothing more is paid.
     const again = await stack.api<CityStatus>('POST', `/cycles/${MONTH}/cities/${LANZHOU}/repay`, 'operator');
     expect(again.body.payout).toEqual(repaid.body.payout);
-    const paidTwice = await stack.sql(`select entitlement_id from disbursement.payments where status = 'paid' group by entitlement_id having count(*) > 1`);
+    const paidTwice = await stack.sql(
+      `select entitlement_id from disbursement.payments where status = 'paid' group by entitlement_id having count(*) > 1`,
+    );
     expect(paidTwice).toEqual([]);
     const repaidRows = await stack.sql<{ beneficiary_id: string; attempt: number }>(
       `select beneficiary_id::text, attempt from disbursement.payments where month = $1 and city_code = $2 and status = 'paid' and attempt > 1`,
@@ -100,7 +105,9 @@ describe('a payment still returned when its month closes', () => {
     const books = (await (
       await fetch(`${stack.disbursement.url}/reconciliation/${MONTH}/${LANZHOU}`, { headers: { authorization: `Bearer ${token}` } })
     ).json()) as { paidFen: string; returnedFen: string; unspentFen: string; allocatedFen: string };
-    expect(BigInt(books.returnedFen)).toBe(BigInt(closedCity.returnedFen) - BigInt(repaid.body.payout!.paidFen) + BigInt(lanzhou(closed).payout!.paidFen));
+    expect(BigInt(books.returnedFen)).toBe(
+      BigInt(closedCity.returnedFen) - BigInt(repaid.body.payout!.paidFen) + BigInt(lanzhou(closed).payout!.paidFen),
+    );
     expect(books.allocatedFen).toBe(closedCity.allocatedFen);
     expect(BigInt(books.allocatedFen)).toBe(BigInt(books.paidFen) + BigInt(books.returnedFen) + BigInt(books.unspentFen));
     const unbalanced = await stack.sql(`select entry_id from disbursement.ledger_postings group by entry_id having sum(amount_fen) <> 0`);

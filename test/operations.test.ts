@@ -57,7 +57,8 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 
 async function listIds(stack: TestStack, query: string): Promise<{ id: string; stage: string | undefined }[]> {
   const out: { id: string; stage: string | undefined }[] = [];
-  for await (const w of stack.client.workflow.list({ query })) out.push({ id: w.workflowId, stage: w.typedSearchAttributes.get(SearchAttributes.CycleStage) });
+  for await (const w of stack.client.workflow.list({ query }))
+    out.push({ id: w.workflowId, stage: w.typedSearchAttributes.get(SearchAttributes.CycleStage) });
   return out;
 }
 
@@ -122,10 +123,15 @@ describe('operating a month: progress, returned payments, encrypted payloads, me
       // Slow batches: the payout takes seconds, so its progress can be seen while it runs.
       stack.proxy!.slow(new RegExp(`/payouts/${MONTH}/${LANZHOU}/batches`), 800);
       stack.proxy!.unblock();
-      const during = await waitFor(stack, MONTH, (v) => {
-        const c = lanzhou(v);
-        return c?.stage === 'payout' && c.waitingFor === 'disbursement' && c.payout !== null && c.payout.paid > 0 && c.payout.pending > 0;
-      }, 60_000);
+      const during = await waitFor(
+        stack,
+        MONTH,
+        (v) => {
+          const c = lanzhou(v);
+          return c?.stage === 'payout' && c.waitingFor === 'disbursement' && c.payout !== null && c.payout.paid > 0 && c.payout.pending > 0;
+        },
+        60_000,
+      );
       stack.proxy!.slow(null);
       return { invalid, progress: lanzhou(during)!.payout! };
     };
@@ -170,7 +176,9 @@ describe('operating a month: progress, returned payments, encrypted payloads, me
     const closed = await waitFor(stack, MONTH, (v) => v.status === 'closed', 120_000);
     await expectBalancedMonth(stack, closed);
     expect(await stack.client.workflow.getHandle(cityWorkflowId(MONTH, LANZHOU)).query(returnedPaymentsQuery)).toBeNull();
-    const paidTwice = await stack.sql(`select entitlement_id from disbursement.payments where status = 'paid' group by entitlement_id having count(*) > 1`);
+    const paidTwice = await stack.sql(
+      `select entitlement_id from disbursement.payments where status = 'paid' group by entitlement_id having count(*) > 1`,
+    );
     expect(paidTwice).toEqual([]);
 
     const status = await cli(stack, 'cycle', 'status', MONTH);
@@ -179,7 +187,9 @@ describe('operating a month: progress, returned payments, encrypted payloads, me
   }, 170_000);
 
   it('leaves no personal ID number or bank account in clear in the Temporal server database', async () => {
-    const beneficiaries = await stack.sql<{ id_number: string; bank_account: string }>(`select id_number, bank_account from disbursement.beneficiaries`);
+    const beneficiaries = await stack.sql<{ id_number: string; bank_account: string }>(
+      `select id_number, bank_account from disbursement.beneficiaries`,
+    );
     expect(beneficiaries.length).toBeGreaterThan(1_000);
     const files = [environment.temporalDbFile, `${environment.temporalDbFile}-wal`].filter((f) => fs.existsSync(f));
     const text = files.map((f) => fs.readFileSync(f).toString('latin1')).join('\n');
@@ -209,9 +219,15 @@ describe('operating a month: progress, returned payments, encrypted payloads, me
       [MONTH, LANZHOU],
     );
     expect(lanzhouPayments!.failed).toBeGreaterThanOrEqual(RETURNED);
-    expect(sample(disbursement, 'fund_payments_total', { kind: 'payout', outcome: 'paid', city_code: LANZHOU })).toBe(lanzhouPayments!.paid);
-    expect(sample(disbursement, 'fund_payments_total', { kind: 'payout', outcome: 'failed', city_code: LANZHOU })).toBe(lanzhouPayments!.failed);
-    expect(sample(disbursement, 'fund_payments_total', { kind: 'repay', outcome: 'paid', city_code: LANZHOU })).toBe(lanzhouPayments!.repaid);
+    expect(sample(disbursement, 'fund_payments_total', { kind: 'payout', outcome: 'paid', city_code: LANZHOU })).toBe(
+      lanzhouPayments!.paid,
+    );
+    expect(sample(disbursement, 'fund_payments_total', { kind: 'payout', outcome: 'failed', city_code: LANZHOU })).toBe(
+      lanzhouPayments!.failed,
+    );
+    expect(sample(disbursement, 'fund_payments_total', { kind: 'repay', outcome: 'paid', city_code: LANZHOU })).toBe(
+      lanzhouPayments!.repaid,
+    );
     expect(sample(disbursement, 'fund_payments_total', { kind: 'repay', outcome: 'failed', city_code: LANZHOU })).toBe(0);
 
     let budget = '';
@@ -224,9 +240,13 @@ describe('operating a month: progress, returned payments, encrypted payloads, me
     const worker = await scrape(`http://127.0.0.1:${metricsPort}`);
     expect(sample(worker, 'fund_activity_executions_total', { activity_type: 'payCity', outcome: 'completed' })).toBeGreaterThanOrEqual(14);
     // Lanzhou's payout was held by the outage proxy: its attempts failed with the service's type, then retried.
-    expect(sample(worker, 'fund_activity_executions_total', { activity_type: 'payCity', outcome: 'failed', error_type: 'SERVICE_UNAVAILABLE' })).toBeGreaterThan(0);
+    expect(
+      sample(worker, 'fund_activity_executions_total', { activity_type: 'payCity', outcome: 'failed', error_type: 'SERVICE_UNAVAILABLE' }),
+    ).toBeGreaterThan(0);
     expect(sample(worker, 'fund_activity_retry_attempts_total', { activity_type: 'payCity' })).toBeGreaterThan(0);
-    expect(sample(worker, 'fund_activity_executions_total', { activity_type: 'returnedPayees', outcome: 'completed' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(worker, 'fund_activity_executions_total', { activity_type: 'returnedPayees', outcome: 'completed' }),
+    ).toBeGreaterThanOrEqual(1);
 
     const sdk = await scrape(`http://127.0.0.1:${sdkMetricsPort}`);
     expect(sdk).toMatch(/^temporal_workflow_task_execution_latency/m);
@@ -239,13 +259,24 @@ describe('operating a month: progress, returned payments, encrypted payloads, me
     expect(new Set(ids).size).toBe(15);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const context = await browser.newContext({ viewport: { width: 1600, height: 1400 } });
       // An operator signed in to the codec server, with the UI set to send that cookie along.
       const token = await issueToken(TEST_SECRET, { userId: 'ui-operator', role: 'operator' });
-      await context.addCookies([{ name: CODEC_SESSION_COOKIE, value: token, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Strict' }]);
+      await context.addCookies([
+        { name: CODEC_SESSION_COOKIE, value: token, domain: '127.0.0.1', path: '/', httpOnly: true, sameSite: 'Strict' },
+      ]);
       await context.addInitScript(
         ({ endpoint }) => {
           localStorage.setItem('endpoint', JSON.stringify(endpoint));
@@ -256,7 +287,14 @@ describe('operating a month: progress, returned payments, encrypted payloads, me
           const columns = ['CityCode', 'CycleStage', 'WaitingFor', 'Overdue'].map((label) => ({ label, pinned: false }));
           localStorage.setItem(
             'namespace-workflow-table-columns',
-            JSON.stringify({ default: [{ label: 'Status', pinned: true }, { label: 'Workflow ID', pinned: true }, ...columns, { label: 'Type', pinned: false }] }),
+            JSON.stringify({
+              default: [
+                { label: 'Status', pinned: true },
+                { label: 'Workflow ID', pinned: true },
+                ...columns,
+                { label: 'Type', pinned: false },
+              ],
+            }),
           );
         },
         { endpoint: `http://127.0.0.1:${environment.codecPort}/codec` },
@@ -266,7 +304,9 @@ describe('operating a month: progress, returned payments, encrypted payloads, me
       page.on('response', (r) => {
         if (r.url().includes('/codec/decode')) decodes.push(r.status());
       });
-      await page.goto(`${environment.temporalUiUrl}/namespaces/default/workflows?query=CycleMonth%3D%27${MONTH}%27`, { waitUntil: 'networkidle' });
+      await page.goto(`${environment.temporalUiUrl}/namespaces/default/workflows?query=CycleMonth%3D%27${MONTH}%27`, {
+        waitUntil: 'networkidle',
+      });
       for (const id of ids) await page.getByText(id, { exact: true }).first().waitFor({ timeout: 30_000 });
       const listed = await page.locator('body').innerText();
       for (const id of ids) expect(listed).toContain(id);
@@ -278,14 +318,18 @@ describe('operating a month: progress, returned payments, encrypted payloads, me
       await page.screenshot({ path: path.join(ROOT, '.data', 'ui.png'), fullPage: true });
 
       // One city's page: its input decrypted through the codec server, then its summary and current details.
-      await page.goto(`${environment.temporalUiUrl}/namespaces/default/workflows/${encodeURIComponent(cityWorkflowId(MONTH, LANZHOU))}`, { waitUntil: 'networkidle' });
+      await page.goto(`${environment.temporalUiUrl}/namespaces/default/workflows/${encodeURIComponent(cityWorkflowId(MONTH, LANZHOU))}`, {
+        waitUntil: 'networkidle',
+      });
       try {
         await page.getByText('payoutBatchSize').first().waitFor({ timeout: 30_000 });
         await page.getByText('User Metadata').first().click();
         // Summary and current details render as markdown, each in a frame of its own.
         let details = '';
         for (let i = 0; i < 120 && !(details.includes('兰州市') && details.includes(`Lanzhou ${MONTH}`)); i++) {
-          details = (await Promise.all(page.frames().map((f) => f.evaluate(() => document.body?.innerText ?? '').catch(() => '')))).join('\n');
+          details = (await Promise.all(page.frames().map((f) => f.evaluate(() => document.body?.innerText ?? '').catch(() => '')))).join(
+            '\n',
+          );
           await new Promise((r) => setTimeout(r, 250));
         }
         expect(details).toContain(`Lanzhou ${MONTH}`); // the static summary
@@ -300,7 +344,11 @@ describe('operating a month: progress, returned payments, encrypted payloads, me
       await browser.close();
     }
     // Without the operator's cookie the codec server decrypts nothing.
-    const refused = await fetch(`http://127.0.0.1:${environment.codecPort}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"payloads":[]}' });
+    const refused = await fetch(`http://127.0.0.1:${environment.codecPort}/codec/decode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"payloads":[]}',
+    });
     expect(refused.status).toBe(401);
   });
 });

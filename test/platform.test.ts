@@ -38,14 +38,17 @@ describe('platform', () => {
     ({ urls } = await createTestDatabase());
   });
 
-  it.each(['collection', 'budget', 'disbursement'])('the %s service refuses to start on invalid config, naming the variables', async (service) => {
-    const { code, stderr } = await runService(`services/${service}/src/main.ts`, { PORT: 'eighty', DATABASE_URL: 'mysql://nope' });
-    expect(code).toBe(78);
-    expect(stderr).toContain('invalid configuration');
-    expect(stderr).toMatch(/PORT: /);
-    expect(stderr).toMatch(/DATABASE_URL: must be a postgres:\/\/ URL/);
-    expect(stderr).toMatch(/DATABASE_MIGRATION_URL: /);
-  });
+  it.each(['collection', 'budget', 'disbursement'])(
+    'the %s service refuses to start on invalid config, naming the variables',
+    async (service) => {
+      const { code, stderr } = await runService(`services/${service}/src/main.ts`, { PORT: 'eighty', DATABASE_URL: 'mysql://nope' });
+      expect(code).toBe(78);
+      expect(stderr).toContain('invalid configuration');
+      expect(stderr).toMatch(/PORT: /);
+      expect(stderr).toMatch(/DATABASE_URL: must be a postgres:\/\/ URL/);
+      expect(stderr).toMatch(/DATABASE_MIGRATION_URL: /);
+    },
+  );
 
   it('the worker refuses to start without its service URLs', async () => {
     const { code, stderr } = await runService('workflows/src/main.ts', {});
@@ -54,7 +57,7 @@ describe('platform', () => {
   });
 
   it.each(SERVICE_NAMES.flatMap((own) => SERVICE_NAMES.filter((other) => other !== own).map((other) => [own, other] as const)))(
-    "the %s roles cannot read the %s schema",
+    'the %s roles cannot read the %s schema',
     async (own, other) => {
       const table = { collection: 'employers', budget: 'idempotency_records', disbursement: 'idempotency_records' }[other];
       for (const url of [urls[own].appUrl, urls[own].ownerUrl]) {

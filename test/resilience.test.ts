@@ -59,12 +59,12 @@ describe('a worker killed with SIGKILL during the payout stage', () => {
     expect(Number(paidAfter[0]!.n)).toBeGreaterThan(paidBefore);
     // The payout activity really was interrupted: Lanzhou's payout ran more than one attempt.
     const history = await stack.client.workflow.getHandle(cityWorkflowId(KILL_MONTH, LANZHOU)).fetchHistory();
-    const payoutStarted = history.events!.find(
-      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'payCity',
-    );
+    const payoutStarted = history.events!.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'payCity');
     expect(payoutStarted).toBeDefined();
     const started = history.events!.find(
-      (e) => e.activityTaskStartedEventAttributes && Number(e.activityTaskStartedEventAttributes.scheduledEventId) === Number(payoutStarted!.eventId),
+      (e) =>
+        e.activityTaskStartedEventAttributes &&
+        Number(e.activityTaskStartedEventAttributes.scheduledEventId) === Number(payoutStarted!.eventId),
     );
     // The first attempt died with the worker; a later one finished from the heartbeat checkpoint.
     expect(started?.activityTaskStartedEventAttributes?.attempt).toBeGreaterThanOrEqual(2);
@@ -151,7 +151,12 @@ describe("the province's payout task unable to reach the disbursement service on
     expect(scheduled).toBeDefined();
     const ended = (id: unknown) => Number(id) === Number(scheduled!.eventId);
     expect(province.some((e) => ended(e.activityTaskCompletedEventAttributes?.scheduledEventId))).toBe(false);
-    expect(province.some((e) => ended(e.activityTaskTimedOutEventAttributes?.scheduledEventId) || ended(e.activityTaskFailedEventAttributes?.scheduledEventId))).toBe(true);
+    expect(
+      province.some(
+        (e) =>
+          ended(e.activityTaskTimedOutEventAttributes?.scheduledEventId) || ended(e.activityTaskFailedEventAttributes?.scheduledEventId),
+      ),
+    ).toBe(true);
     for (const city of CITY_CODES) {
       const events = (await stack.client.workflow.getHandle(cityWorkflowId(PROVINCE_DOWN_MONTH, city)).fetchHistory()).events ?? [];
       expect(events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'payCity')).toBe(true);

@@ -4,14 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
-import {
-  cityWorkflowId,
-  hrssDecisionUpdate,
-  sumFen,
-  type CityStatus,
-  type PlanLine,
-  type Role,
-} from '@fund/shared';
+import { cityWorkflowId, hrssDecisionUpdate, sumFen, type CityStatus, type PlanLine, type Role } from '@fund/shared';
 import { createLogger, createMetrics, issueToken, type ServiceName } from '@fund/shared/server';
 import type { Express } from 'express';
 import { budgetService, loadBudgetConfig } from '@fund/budget';
@@ -129,7 +122,8 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
     stack.api('POST', `/cycles/${month}/cities/${city}/${step}`, role, body, user);
 
   describe('every role against every endpoint', () => {
-    const base = (service: ServiceName) => ({ collection: stack.collection.url, budget: stack.budget.url, disbursement: stack.disbursement.url })[service];
+    const base = (service: ServiceName) =>
+      ({ collection: stack.collection.url, budget: stack.budget.url, disbursement: stack.disbursement.url })[service];
     let employerId: string;
     let beneficiaryId: string;
     let snapshotSql: string;
@@ -150,10 +144,19 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
       );
       // Ordered: a UNION ALL comes back in any order (PostgreSQL 18 may run its branches in parallel).
       snapshotSql = `select * from (${tables
-        .map((t) => `select '${t.schema}.${t.name}' as t, count(*)::int as n, md5(coalesce(string_agg(x::text, ',' order by x::text), '')) as h from ${t.schema}."${t.name}" x`)
+        .map(
+          (t) =>
+            `select '${t.schema}.${t.name}' as t, count(*)::int as n, md5(coalesce(string_agg(x::text, ',' order by x::text), '')) as h from ${t.schema}."${t.name}" x`,
+        )
         .join(' union all ')}) tables order by t`;
-      employerId = (await stack.sql<{ id: string }>(`select id::text from collection.employers where city_code = '${LANZHOU}' order by id limit 1`))[0]!.id;
-      beneficiaryId = (await stack.sql<{ id: string }>(`select id::text from disbursement.beneficiaries where city_code = '${LANZHOU}' order by id limit 1`))[0]!.id;
+      employerId = (
+        await stack.sql<{ id: string }>(`select id::text from collection.employers where city_code = '${LANZHOU}' order by id limit 1`)
+      )[0]!.id;
+      beneficiaryId = (
+        await stack.sql<{ id: string }>(
+          `select id::text from disbursement.beneficiaries where city_code = '${LANZHOU}' order by id limit 1`,
+        )
+      )[0]!.id;
     });
 
     const M = MATRIX_MONTH;
@@ -162,24 +165,96 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
      * The matrix. `ok` is what an allowed caller gets: a real success where that is harmless, a 400
      * from the edge (past the guard) where succeeding would move money under the cycles of this file.
      */
-    const ENDPOINTS: { service: ServiceName; route: string; url?: () => string; body?: unknown; allow: Caller[]; ok: number; decision?: boolean }[] = [
+    const ENDPOINTS: {
+      service: ServiceName;
+      route: string;
+      url?: () => string;
+      body?: unknown;
+      allow: Caller[];
+      ok: number;
+      decision?: boolean;
+    }[] = [
       { service: 'budget', route: 'POST /cycles', body: { month: M }, allow: ['province', 'operator'], ok: 200 },
       { service: 'budget', route: 'GET /cycles/:month', url: () => `/cycles/${M}`, allow: PEOPLE, ok: 200 },
-      { service: 'budget', route: 'POST /cycles/:month/cities/:cityCode/plan', url: () => `/cycles/${M}/cities/${LANZHOU}/plan`, body: {}, allow: ['agency'], ok: 400, decision: true },
-      { service: 'budget', route: 'POST /cycles/:month/cities/:cityCode/hrss-decision', url: () => `/cycles/${M}/cities/${LANZHOU}/hrss-decision`, body: {}, allow: ['hrss'], ok: 400, decision: true },
-      { service: 'budget', route: 'POST /cycles/:month/cities/:cityCode/finance-decision', url: () => `/cycles/${M}/cities/${LANZHOU}/finance-decision`, body: {}, allow: ['finance'], ok: 400, decision: true },
-      { service: 'budget', route: 'POST /cycles/:month/cities/:cityCode/repay', url: () => `/cycles/${M}/cities/${LANZHOU}/repay`, body: {}, allow: ['agency', 'province', 'operator'], ok: 422, decision: true },
+      {
+        service: 'budget',
+        route: 'POST /cycles/:month/cities/:cityCode/plan',
+        url: () => `/cycles/${M}/cities/${LANZHOU}/plan`,
+        body: {},
+        allow: ['agency'],
+        ok: 400,
+        decision: true,
+      },
+      {
+        service: 'budget',
+        route: 'POST /cycles/:month/cities/:cityCode/hrss-decision',
+        url: () => `/cycles/${M}/cities/${LANZHOU}/hrss-decision`,
+        body: {},
+        allow: ['hrss'],
+        ok: 400,
+        decision: true,
+      },
+      {
+        service: 'budget',
+        route: 'POST /cycles/:month/cities/:cityCode/finance-decision',
+        url: () => `/cycles/${M}/cities/${LANZHOU}/finance-decision`,
+        body: {},
+        allow: ['finance'],
+        ok: 400,
+        decision: true,
+      },
+      {
+        service: 'budget',
+        route: 'POST /cycles/:month/cities/:cityCode/repay',
+        url: () => `/cycles/${M}/cities/${LANZHOU}/repay`,
+        body: {},
+        allow: ['agency', 'province', 'operator'],
+        ok: 422,
+        decision: true,
+      },
       { service: 'budget', route: 'GET /audit', url: () => `/audit?month=${M}`, allow: ['hrss', 'finance', 'operator'], ok: 200 },
       { service: 'budget', route: 'GET /audit/verify', allow: ['operator'], ok: 200 },
-      { service: 'budget', route: 'PUT /budgets/:year/:cityCode', url: () => `/budgets/2030/${LANZHOU}`, body: { lines: [{ category: 'medical', amountFen: '1000000' }] }, allow: ['province'], ok: 200 },
-      { service: 'budget', route: 'GET /budgets/remaining/:month/:cityCode', url: () => `/budgets/remaining/${M}/${LANZHOU}`, allow: ['system', ...PEOPLE_OWN_CITY], ok: 200 },
+      {
+        service: 'budget',
+        route: 'PUT /budgets/:year/:cityCode',
+        url: () => `/budgets/2030/${LANZHOU}`,
+        body: { lines: [{ category: 'medical', amountFen: '1000000' }] },
+        allow: ['province'],
+        ok: 200,
+      },
+      {
+        service: 'budget',
+        route: 'GET /budgets/remaining/:month/:cityCode',
+        url: () => `/budgets/remaining/${M}/${LANZHOU}`,
+        allow: ['system', ...PEOPLE_OWN_CITY],
+        ok: 200,
+      },
       { service: 'budget', route: 'GET /budgets/:year/:cityCode', url: () => `/budgets/2027/${LANZHOU}`, allow: PEOPLE_OWN_CITY, ok: 200 },
-      { service: 'budget', route: 'POST /commitments', body: { month: '2030-01', cityCode: LANZHOU, lines, idempotencyKey: 'matrix:commit' }, allow: ['system'], ok: 201 },
-      { service: 'budget', route: 'POST /commitments/release', body: { month: '2030-01', cityCode: LANZHOU, idempotencyKey: 'matrix:release' }, allow: ['system'], ok: 200 },
+      {
+        service: 'budget',
+        route: 'POST /commitments',
+        body: { month: '2030-01', cityCode: LANZHOU, lines, idempotencyKey: 'matrix:commit' },
+        allow: ['system'],
+        ok: 201,
+      },
+      {
+        service: 'budget',
+        route: 'POST /commitments/release',
+        body: { month: '2030-01', cityCode: LANZHOU, idempotencyKey: 'matrix:release' },
+        allow: ['system'],
+        ok: 200,
+      },
       {
         service: 'budget',
         route: 'POST /plans',
-        body: { month: '2030-01', cityCode: LANZHOU, version: 1, lines, actor: { userId: 'agency-x', role: 'city_agency', cityCode: LANZHOU }, idempotencyKey: 'matrix:plan' },
+        body: {
+          month: '2030-01',
+          cityCode: LANZHOU,
+          version: 1,
+          lines,
+          actor: { userId: 'agency-x', role: 'city_agency', cityCode: LANZHOU },
+          idempotencyKey: 'matrix:plan',
+        },
         allow: ['system'],
         ok: 201,
       },
@@ -190,8 +265,15 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
         service: 'budget',
         route: 'POST /reviews',
         body: {
-          month: '2030-01', cityCode: LANZHOU, version: 1, step: 'hrss_review', decision: 'return', reason: 'matrix',
-          approvedLines: null, actor: { userId: 'hrss-x', role: 'hrss_reviewer' }, idempotencyKey: 'matrix:review',
+          month: '2030-01',
+          cityCode: LANZHOU,
+          version: 1,
+          step: 'hrss_review',
+          decision: 'return',
+          reason: 'matrix',
+          approvedLines: null,
+          actor: { userId: 'hrss-x', role: 'hrss_reviewer' },
+          idempotencyKey: 'matrix:review',
         },
         allow: ['system'],
         ok: 201,
@@ -199,38 +281,176 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
       { service: 'budget', route: 'POST /reports', body: { month: '2030-01', report: { balanced: true } }, allow: ['system'], ok: 201 },
       { service: 'budget', route: 'GET /reports/:month', url: () => '/reports/2030-01', allow: REVIEWERS_AND_PROVINCE, ok: 200 },
 
-      { service: 'collection', route: 'POST /employers', body: { cityCode: LANZHOU, name: 'Matrix Works', industryClass: 2, monthlyPayrollFen: '1000000' }, allow: ['agency', 'province'], ok: 201 },
-      { service: 'collection', route: 'GET /employers', url: () => `/employers?cityCode=${LANZHOU}&limit=5`, allow: ['agency', 'province', 'operator'], ok: 200 },
-      { service: 'collection', route: 'GET /employers/:id', url: () => `/employers/${employerId}`, allow: ['agency', 'province', 'operator'], ok: 200 },
-      { service: 'collection', route: 'GET /employers/:id/dues', url: () => `/employers/${employerId}/dues`, allow: ['system', 'agency', 'province', 'operator'], ok: 200 },
-      { service: 'collection', route: 'GET /employers/:id/grades', url: () => `/employers/${employerId}/grades`, allow: ['agency', 'province', 'operator', 'system'], ok: 200 },
-      { service: 'collection', route: 'POST /employers/:id/grades', url: () => `/employers/${employerId}/grades`, body: {}, allow: ['province', 'system'], ok: 400 },
-      { service: 'collection', route: 'POST /payroll-declarations', body: () => ({ employerId, month: '2030-01', payrollFen: '1000000', reference: 'MATRIX-DECL-1' }), allow: ['province'], ok: 201 },
-      { service: 'collection', route: 'GET /income-accounts/:cityCode/:month', url: () => `/income-accounts/${LANZHOU}/${M}`, allow: ['system', 'agency', 'province', 'operator'], ok: 200 },
-      { service: 'collection', route: 'POST /contributions', body: () => ({ employerId, month: '2030-01', amountFen: '100', reference: 'MATRIX-1' }), allow: ['province'], ok: 201 },
+      {
+        service: 'collection',
+        route: 'POST /employers',
+        body: { cityCode: LANZHOU, name: 'Matrix Works', industryClass: 2, monthlyPayrollFen: '1000000' },
+        allow: ['agency', 'province'],
+        ok: 201,
+      },
+      {
+        service: 'collection',
+        route: 'GET /employers',
+        url: () => `/employers?cityCode=${LANZHOU}&limit=5`,
+        allow: ['agency', 'province', 'operator'],
+        ok: 200,
+      },
+      {
+        service: 'collection',
+        route: 'GET /employers/:id',
+        url: () => `/employers/${employerId}`,
+        allow: ['agency', 'province', 'operator'],
+        ok: 200,
+      },
+      {
+        service: 'collection',
+        route: 'GET /employers/:id/dues',
+        url: () => `/employers/${employerId}/dues`,
+        allow: ['system', 'agency', 'province', 'operator'],
+        ok: 200,
+      },
+      {
+        service: 'collection',
+        route: 'GET /employers/:id/grades',
+        url: () => `/employers/${employerId}/grades`,
+        allow: ['agency', 'province', 'operator', 'system'],
+        ok: 200,
+      },
+      {
+        service: 'collection',
+        route: 'POST /employers/:id/grades',
+        url: () => `/employers/${employerId}/grades`,
+        body: {},
+        allow: ['province', 'system'],
+        ok: 400,
+      },
+      {
+        service: 'collection',
+        route: 'POST /payroll-declarations',
+        body: () => ({ employerId, month: '2030-01', payrollFen: '1000000', reference: 'MATRIX-DECL-1' }),
+        allow: ['province'],
+        ok: 201,
+      },
+      {
+        service: 'collection',
+        route: 'GET /income-accounts/:cityCode/:month',
+        url: () => `/income-accounts/${LANZHOU}/${M}`,
+        allow: ['system', 'agency', 'province', 'operator'],
+        ok: 200,
+      },
+      {
+        service: 'collection',
+        route: 'POST /contributions',
+        body: () => ({ employerId, month: '2030-01', amountFen: '100', reference: 'MATRIX-1' }),
+        allow: ['province'],
+        ok: 201,
+      },
       { service: 'collection', route: 'GET /rates/versions', allow: EVERYONE, ok: 200 },
       { service: 'collection', route: 'POST /rates/versions', body: {}, allow: ['province'], ok: 400 },
-      { service: 'collection', route: 'PUT /rates/versions/:effectiveFrom', url: () => '/rates/versions/2030-01-01', body: {}, allow: ['province'], ok: 400 },
+      {
+        service: 'collection',
+        route: 'PUT /rates/versions/:effectiveFrom',
+        url: () => '/rates/versions/2030-01-01',
+        body: {},
+        allow: ['province'],
+        ok: 400,
+      },
       { service: 'collection', route: 'POST /transfers', body: {}, allow: ['system'], ok: 400 },
       { service: 'collection', route: 'POST /transfers/reversals', body: {}, allow: ['system'], ok: 400 },
-      { service: 'collection', route: 'GET /reconciliation/:month/:cityCode', url: () => `/reconciliation/${M}/${LANZHOU}`, allow: ['system', 'province', 'operator'], ok: 200 },
+      {
+        service: 'collection',
+        route: 'GET /reconciliation/:month/:cityCode',
+        url: () => `/reconciliation/${M}/${LANZHOU}`,
+        allow: ['system', 'province', 'operator'],
+        ok: 200,
+      },
 
       { service: 'disbursement', route: 'POST /pool/receipts', body: {}, allow: ['system'], ok: 400 },
       { service: 'disbursement', route: 'GET /pool', allow: ['system', 'finance', 'province', 'operator'], ok: 200 },
       { service: 'disbursement', route: 'POST /pool/reservations', body: {}, allow: ['system'], ok: 400 },
       { service: 'disbursement', route: 'POST /pool/reservations/release', body: {}, allow: ['system'], ok: 400 },
       { service: 'disbursement', route: 'POST /allocations', body: {}, allow: ['system'], ok: 400 },
-      { service: 'disbursement', route: 'GET /beneficiaries', url: () => `/beneficiaries?cityCode=${LANZHOU}&limit=5`, allow: ['agency', 'province', 'operator'], ok: 200 },
-      { service: 'disbursement', route: 'GET /beneficiaries/:id', url: () => `/beneficiaries/${beneficiaryId}`, allow: ['agency', 'province', 'operator'], ok: 200 },
-      { service: 'disbursement', route: 'PUT /beneficiaries/:id/bank-account', url: () => `/beneficiaries/${beneficiaryId}/bank-account`, body: {}, allow: ['agency', 'province', 'operator'], ok: 400 },
-      { service: 'disbursement', route: 'GET /drafts/:month/:cityCode', url: () => `/drafts/${M}/${LANZHOU}`, allow: ['system', 'agency', 'province', 'operator'], ok: 200 },
-      { service: 'disbursement', route: 'POST /payouts/:month/:cityCode/prepare', url: () => `/payouts/${M}/${LANZHOU}/prepare`, body: {}, allow: ['system'], ok: 400 },
-      { service: 'disbursement', route: 'POST /payouts/:month/:cityCode/batches', url: () => `/payouts/${M}/${LANZHOU}/batches`, body: {}, allow: ['system'], ok: 400 },
-      { service: 'disbursement', route: 'POST /payouts/:month/:cityCode/repay', url: () => `/payouts/${M}/${LANZHOU}/repay`, body: {}, allow: ['system'], ok: 400 },
-      { service: 'disbursement', route: 'GET /payouts/:month/:cityCode', url: () => `/payouts/${M}/${LANZHOU}`, allow: ['system', 'agency', 'province', 'operator'], ok: 200 },
-      { service: 'disbursement', route: 'GET /payments', url: () => `/payments?month=${M}&cityCode=${LANZHOU}`, allow: ['agency', 'province', 'operator'], ok: 200 },
-      { service: 'disbursement', route: 'GET /reconciliation/:month/:cityCode', url: () => `/reconciliation/${M}/${LANZHOU}`, allow: ['system', 'province', 'operator'], ok: 200 },
-      { service: 'disbursement', route: 'GET /reconciliation/:month', url: () => `/reconciliation/${M}`, allow: ['system', 'province', 'operator'], ok: 200 },
+      {
+        service: 'disbursement',
+        route: 'GET /beneficiaries',
+        url: () => `/beneficiaries?cityCode=${LANZHOU}&limit=5`,
+        allow: ['agency', 'province', 'operator'],
+        ok: 200,
+      },
+      {
+        service: 'disbursement',
+        route: 'GET /beneficiaries/:id',
+        url: () => `/beneficiaries/${beneficiaryId}`,
+        allow: ['agency', 'province', 'operator'],
+        ok: 200,
+      },
+      {
+        service: 'disbursement',
+        route: 'PUT /beneficiaries/:id/bank-account',
+        url: () => `/beneficiaries/${beneficiaryId}/bank-account`,
+        body: {},
+        allow: ['agency', 'province', 'operator'],
+        ok: 400,
+      },
+      {
+        service: 'disbursement',
+        route: 'GET /drafts/:month/:cityCode',
+        url: () => `/drafts/${M}/${LANZHOU}`,
+        allow: ['system', 'agency', 'province', 'operator'],
+        ok: 200,
+      },
+      {
+        service: 'disbursement',
+        route: 'POST /payouts/:month/:cityCode/prepare',
+        url: () => `/payouts/${M}/${LANZHOU}/prepare`,
+        body: {},
+        allow: ['system'],
+        ok: 400,
+      },
+      {
+        service: 'disbursement',
+        route: 'POST /payouts/:month/:cityCode/batches',
+        url: () => `/payouts/${M}/${LANZHOU}/batches`,
+        body: {},
+        allow: ['system'],
+        ok: 400,
+      },
+      {
+        service: 'disbursement',
+        route: 'POST /payouts/:month/:cityCode/repay',
+        url: () => `/payouts/${M}/${LANZHOU}/repay`,
+        body: {},
+        allow: ['system'],
+        ok: 400,
+      },
+      {
+        service: 'disbursement',
+        route: 'GET /payouts/:month/:cityCode',
+        url: () => `/payouts/${M}/${LANZHOU}`,
+        allow: ['system', 'agency', 'province', 'operator'],
+        ok: 200,
+      },
+      {
+        service: 'disbursement',
+        route: 'GET /payments',
+        url: () => `/payments?month=${M}&cityCode=${LANZHOU}`,
+        allow: ['agency', 'province', 'operator'],
+        ok: 200,
+      },
+      {
+        service: 'disbursement',
+        route: 'GET /reconciliation/:month/:cityCode',
+        url: () => `/reconciliation/${M}/${LANZHOU}`,
+        allow: ['system', 'province', 'operator'],
+        ok: 200,
+      },
+      {
+        service: 'disbursement',
+        route: 'GET /reconciliation/:month',
+        url: () => `/reconciliation/${M}`,
+        allow: ['system', 'province', 'operator'],
+        ok: 200,
+      },
     ];
 
     it('requires a signed token on every route a service declares; only probes, metrics, the console and the docs are open', async () => {
@@ -241,7 +461,9 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
       const declared: Record<ServiceName, string[]> = {
         collection: routesOf(collectionService(collectionConfig).buildApp({ ...deps, db: stack.collection.db, config: collectionConfig })),
         budget: routesOf(budgetService(budgetConfig).buildApp({ ...deps, db: stack.budget.db, config: budgetConfig })),
-        disbursement: routesOf(disbursementService(disbursementConfig).buildApp({ ...deps, db: stack.disbursement.db, config: disbursementConfig })),
+        disbursement: routesOf(
+          disbursementService(disbursementConfig).buildApp({ ...deps, db: stack.disbursement.db, config: disbursementConfig }),
+        ),
       };
       const sample: Record<string, string> = { month: M, cityCode: LANZHOU, year: '2027' };
       for (const service of Object.keys(declared) as ServiceName[]) {
@@ -250,8 +472,19 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
         expect(ENDPOINTS.filter((e) => e.service === service && !guarded.includes(e.route)).map((e) => e.route)).toEqual([]);
         for (const route of guarded) {
           const [method, pattern] = route.split(' ') as [string, string];
-          const answer = await call(base(service), method, pattern.replace(/:(\w+)/g, (_, name: string) => sample[name] ?? '1'), null, method === 'GET' ? undefined : {});
-          expect({ service, route, status: answer.status, code: answer.body?.error?.code }).toEqual({ service, route, status: 401, code: 'UNAUTHORIZED' });
+          const answer = await call(
+            base(service),
+            method,
+            pattern.replace(/:(\w+)/g, (_, name: string) => sample[name] ?? '1'),
+            null,
+            method === 'GET' ? undefined : {},
+          );
+          expect({ service, route, status: answer.status, code: answer.body?.error?.code }).toEqual({
+            service,
+            route,
+            status: 401,
+            code: 'UNAUTHORIZED',
+          });
         }
       }
     });
@@ -300,7 +533,9 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
 
       const withToken = async (token: string) =>
         (await fetch(`${stack.budget.url}/cycles/${M}`, { headers: { authorization: `Bearer ${token}` } })).status;
-      expect(await withToken(await issueToken('another-secret-of-at-least-32-characters!', { userId: 'mallory', role: 'operator' }))).toBe(401);
+      expect(await withToken(await issueToken('another-secret-of-at-least-32-characters!', { userId: 'mallory', role: 'operator' }))).toBe(
+        401,
+      );
       expect(await withToken(await issueToken(TEST_SECRET, { userId: 'late', role: 'operator' }, '-1m'))).toBe(401);
       expect(await withToken(await issueToken(TEST_SECRET, { userId: 'nowhere', role: 'city_agency' }))).toBe(401);
       const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'x', role: 'operator' })).toString('base64url')}.`;
@@ -313,7 +548,8 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
     const agency = { userId: 'agency-lz', cityCode: LANZHOU };
     const plan = (lines: PlanLine[]) => decide('plan', M, LANZHOU, 'city_agency', agency, { lines });
     const hrss = (userId: string, body: Record<string, unknown>) => decide('hrss-decision', M, LANZHOU, 'hrss_reviewer', { userId }, body);
-    const finance = (userId: string, body: Record<string, unknown>) => decide('finance-decision', M, LANZHOU, 'finance_reviewer', { userId }, body);
+    const finance = (userId: string, body: Record<string, unknown>) =>
+      decide('finance-decision', M, LANZHOU, 'finance_reviewer', { userId }, body);
     const refusedWith = (answer: { status: number; body: any }, status: number, rule: RegExp) =>
       expect({ status: answer.status, code: answer.body.error?.code, message: answer.body.error?.message }).toEqual({
         status,
@@ -328,20 +564,46 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
     expect((await stack.api('POST', '/cycles', 'provincial_agency', { month: M })).status).toBe(201);
     // The other 13 cities are played as usual, concurrently; Lanzhou is driven by hand below.
     const others = approveEverything(stack, M, (c) => c.cityCode !== LANZHOU);
-    const draft = cityIn(await waitFor(stack, M, (v) => cityIn(v, LANZHOU)?.stage === 'plan' && !!cityIn(v, LANZHOU)?.draft), LANZHOU)!.draft!;
+    const draft = cityIn(
+      await waitFor(stack, M, (v) => cityIn(v, LANZHOU)?.stage === 'plan' && !!cityIn(v, LANZHOU)?.draft),
+      LANZHOU,
+    )!.draft!;
 
-    refusedWith(await decide('plan', M, JIAYUGUAN, 'city_agency', agency, { lines: draft }), 403, /city agency of 620100 may not act for 620200/);
+    refusedWith(
+      await decide('plan', M, JIAYUGUAN, 'city_agency', agency, { lines: draft }),
+      403,
+      /city agency of 620100 may not act for 620200/,
+    );
     expect((await plan(draft)).status).toBe(200);
     await lanzhouAt('hrss_review');
 
     // At HRSS review: wrong stage, wrong role, empty reason, the submitter approving, a version that does not exist.
-    refusedWith(await finance('fin-a', { planVersion: 1, decision: 'approve' }), 422, /the plan of 620100 is at stage hrss_review, not finance_review/);
-    refusedWith(await decide('hrss-decision', M, LANZHOU, 'finance_reviewer', { userId: 'fin-a' }, { planVersion: 1, decision: 'approve' }), 403, /role finance_reviewer may not POST/);
+    refusedWith(
+      await finance('fin-a', { planVersion: 1, decision: 'approve' }),
+      422,
+      /the plan of 620100 is at stage hrss_review, not finance_review/,
+    );
+    refusedWith(
+      await decide('hrss-decision', M, LANZHOU, 'finance_reviewer', { userId: 'fin-a' }, { planVersion: 1, decision: 'approve' }),
+      403,
+      /role finance_reviewer may not POST/,
+    );
     refusedWith(await hrss('hrss-a', { planVersion: 1, decision: 'return', reason: '   ' }), 422, /a reason is required to return a plan/);
-    refusedWith(await hrss('agency-lz', { planVersion: 1, decision: 'approve' }), 422, /separation of duties: the submitter of a plan cannot approve it/);
-    refusedWith(await hrss('hrss-a', { planVersion: 2, decision: 'approve' }), 422, /plan version 2 does not exist; the current version is 1/);
+    refusedWith(
+      await hrss('agency-lz', { planVersion: 1, decision: 'approve' }),
+      422,
+      /separation of duties: the submitter of a plan cannot approve it/,
+    );
+    refusedWith(
+      await hrss('hrss-a', { planVersion: 2, decision: 'approve' }),
+      422,
+      /plan version 2 does not exist; the current version is 1/,
+    );
     // The workflow's own validator refuses a wrong role even from a caller that skipped the API.
-    for (const actor of [{ userId: 'fin-a', role: 'finance_reviewer' as const }, { userId: 'cycle-worker', role: 'system' as const }]) {
+    for (const actor of [
+      { userId: 'fin-a', role: 'finance_reviewer' as const },
+      { userId: 'cycle-worker', role: 'system' as const },
+    ]) {
       const direct = handle.executeUpdate(hrssDecisionUpdate, { args: [{ actor, planVersion: 1, decision: 'approve' }] });
       await expect(direct).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
       await expect(direct).rejects.toMatchObject({ cause: { message: `only a hrss_reviewer may do this (caller is ${actor.role})` } });
@@ -349,12 +611,21 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
     expect(await acceptedUpdates()).toBe(1); // only the submission entered history
 
     // HRSS returns v1; the city revises while the other cities go on.
-    expect((await hrss('hrss-a', { planVersion: 1, decision: 'return', reason: 'medical settlements above the register' })).status).toBe(200);
+    expect((await hrss('hrss-a', { planVersion: 1, decision: 'return', reason: 'medical settlements above the register' })).status).toBe(
+      200,
+    );
     const meanwhile = await waitFor(stack, M, (v) =>
       v.cities.some((c) => c.cityCode !== LANZHOU && ['allocation', 'payout', 'reconciliation', 'closed'].includes(c.stage)),
     );
-    expect(cityIn(meanwhile, LANZHOU)).toMatchObject({ stage: 'plan', plan: { version: 1, status: 'returned', returnReason: 'medical settlements above the register' } });
-    refusedWith(await hrss('hrss-b', { planVersion: 1, decision: 'approve' }), 422, /plan version 1 was already decided at HRSS review \(return by hrss-a\)/);
+    expect(cityIn(meanwhile, LANZHOU)).toMatchObject({
+      stage: 'plan',
+      plan: { version: 1, status: 'returned', returnReason: 'medical settlements above the register' },
+    });
+    refusedWith(
+      await hrss('hrss-b', { planVersion: 1, decision: 'approve' }),
+      422,
+      /plan version 1 was already decided at HRSS review \(return by hrss-a\)/,
+    );
 
     const big = draft.reduce((a, b) => (BigInt(b.amountFen) > BigInt(a.amountFen) ? b : a));
     const revised = draft.map((l) => (l.category === big.category ? { ...l, amountFen: (BigInt(l.amountFen) - 10_000n).toString() } : l));
@@ -365,12 +636,28 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
     await lanzhouAt('finance_review');
 
     // At finance review: a decided version, the HRSS approver, a raised amount, missing reasons.
-    refusedWith(await hrss('hrss-b', { planVersion: 2, decision: 'approve' }), 422, /plan version 2 was already decided at HRSS review \(approve by hrss-a\)/);
-    refusedWith(await finance('hrss-a', { planVersion: 2, decision: 'approve' }), 422, /separation of duties: the HRSS approver of a plan cannot also do its finance review/);
+    refusedWith(
+      await hrss('hrss-b', { planVersion: 2, decision: 'approve' }),
+      422,
+      /plan version 2 was already decided at HRSS review \(approve by hrss-a\)/,
+    );
+    refusedWith(
+      await finance('hrss-a', { planVersion: 2, decision: 'approve' }),
+      422,
+      /separation of duties: the HRSS approver of a plan cannot also do its finance review/,
+    );
     const raised = revised.map((l) => (l.category === big.category ? { ...l, amountFen: (BigInt(l.amountFen) + 1n).toString() } : l));
-    refusedWith(await finance('fin-a', { planVersion: 2, decision: 'cut', reason: 'more', lines: raised }), 422, new RegExp(`a cut cannot raise ${big.category} above the submitted`));
+    refusedWith(
+      await finance('fin-a', { planVersion: 2, decision: 'cut', reason: 'more', lines: raised }),
+      422,
+      new RegExp(`a cut cannot raise ${big.category} above the submitted`),
+    );
     const cut = revised.map((l) => (l.category === big.category ? { ...l, amountFen: (BigInt(l.amountFen) - 5_000n).toString() } : l));
-    refusedWith(await finance('fin-a', { planVersion: 2, decision: 'cut', reason: '', lines: cut }), 422, /a reason is required to cut a plan/);
+    refusedWith(
+      await finance('fin-a', { planVersion: 2, decision: 'cut', reason: '', lines: cut }),
+      422,
+      /a reason is required to cut a plan/,
+    );
     refusedWith(await finance('fin-a', { planVersion: 2, decision: 'return' }), 422, /a reason is required to return a plan/);
 
     // Finance returns v2 too; v3 goes round again and finance approves it with a cut.
@@ -387,7 +674,9 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
     await others;
     const closed = await waitFor(stack, M, (v) => v.status === 'closed', 150_000);
     await expectBalancedMonth(stack, closed);
-    expect(closed.reconciliation.cities.find((c: { cityCode: string }) => c.cityCode === LANZHOU).approvedFen).toBe(sumFen(cut.map((l) => l.amountFen)).toString());
+    expect(closed.reconciliation.cities.find((c: { cityCode: string }) => c.cityCode === LANZHOU).approvedFen).toBe(
+      sumFen(cut.map((l) => l.amountFen)).toString(),
+    );
     expect(cityIn(closed, LANZHOU)!.decisions.map((d) => [d.planVersion, d.step, d.decision, d.userId])).toEqual([
       [1, 'submission', 'submit', 'agency-lz'],
       [1, 'hrss_review', 'return', 'hrss-a'],
@@ -415,23 +704,49 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
       ['hrss_decision', 'approve', 3, 'hrss-b', 'hrss_reviewer'],
       ['finance_decision', 'cut', 3, 'fin-a', 'finance_reviewer'],
     ]);
-    expect(events.find((e) => e.decision === 'cut' && e.outcome === 'accepted')).toMatchObject({ detail: { reason: 'one settlement deferred', lines: expect.any(Array) } });
+    expect(events.find((e) => e.decision === 'cut' && e.outcome === 'accepted')).toMatchObject({
+      detail: { reason: 'one settlement deferred', lines: expect.any(Array) },
+    });
     expect(events).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
-          action: 'hrss_decision', outcome: 'refused', userId: 'agency-lz', role: 'hrss_reviewer', planVersion: 1,
-          rule: 'separation of duties: the submitter of a plan cannot approve it', detail: { status: 422, code: 'INVALID_DECISION' },
+          action: 'hrss_decision',
+          outcome: 'refused',
+          userId: 'agency-lz',
+          role: 'hrss_reviewer',
+          planVersion: 1,
+          rule: 'separation of duties: the submitter of a plan cannot approve it',
+          detail: { status: 422, code: 'INVALID_DECISION' },
         }),
         expect.objectContaining({
-          action: 'finance_decision', outcome: 'refused', userId: 'hrss-a', role: 'finance_reviewer', planVersion: 2,
+          action: 'finance_decision',
+          outcome: 'refused',
+          userId: 'hrss-a',
+          role: 'finance_reviewer',
+          planVersion: 2,
           rule: 'separation of duties: the HRSS approver of a plan cannot also do its finance review',
         }),
         expect.objectContaining({
-          action: 'hrss_decision', outcome: 'refused', userId: 'fin-a', role: 'finance_reviewer', planVersion: 1,
-          rule: expect.stringMatching(/role finance_reviewer may not POST/), detail: { status: 403, code: 'FORBIDDEN' },
+          action: 'hrss_decision',
+          outcome: 'refused',
+          userId: 'fin-a',
+          role: 'finance_reviewer',
+          planVersion: 1,
+          rule: expect.stringMatching(/role finance_reviewer may not POST/),
+          detail: { status: 403, code: 'FORBIDDEN' },
         }),
-        expect.objectContaining({ action: 'finance_decision', outcome: 'refused', planVersion: 2, rule: expect.stringMatching(/a cut cannot raise/) }),
-        expect.objectContaining({ action: 'hrss_decision', outcome: 'refused', planVersion: 1, rule: 'plan version 1 is stale; the current version is 2' }),
+        expect.objectContaining({
+          action: 'finance_decision',
+          outcome: 'refused',
+          planVersion: 2,
+          rule: expect.stringMatching(/a cut cannot raise/),
+        }),
+        expect.objectContaining({
+          action: 'hrss_decision',
+          outcome: 'refused',
+          planVersion: 1,
+          rule: 'plan version 1 is stale; the current version is 2',
+        }),
       ]),
     );
     for (const e of events) {
@@ -441,7 +756,11 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
     }
     // The attempt on another city's plan is filed under that city.
     const other = await stack.api('GET', `/audit?month=${FLOW_MONTH}&cityCode=${JIAYUGUAN}`, 'operator');
-    expect(other.body.events).toEqual(expect.arrayContaining([expect.objectContaining({ userId: 'agency-lz', role: 'city_agency', outcome: 'refused', action: 'submit_plan' })]));
+    expect(other.body.events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ userId: 'agency-lz', role: 'city_agency', outcome: 'refused', action: 'submit_plan' }),
+      ]),
+    );
   });
 
   it('marks a city overdue when the HRSS deadline passes (search attribute, query, webhook) and keeps waiting', async () => {
@@ -454,7 +773,14 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
     };
     expect((await stack.api('POST', '/cycles', 'provincial_agency', { month: M })).status).toBe(201);
     const ready = await waitFor(stack, M, (v) => !!cityIn(v, JINCHANG)?.draft && cityIn(v, JINCHANG)?.stage === 'plan');
-    const submitted = await decide('plan', M, JINCHANG, 'city_agency', { userId: 'agency-jc', cityCode: JINCHANG }, { lines: cityIn(ready, JINCHANG)!.draft });
+    const submitted = await decide(
+      'plan',
+      M,
+      JINCHANG,
+      'city_agency',
+      { userId: 'agency-jc', cityCode: JINCHANG },
+      { lines: cityIn(ready, JINCHANG)!.draft },
+    );
     expect(submitted.status).toBe(200);
     const atReview = await waitFor(stack, M, (v) => cityIn(v, JINCHANG)?.stage === 'hrss_review');
     const deadline = Date.parse(cityIn(atReview, JINCHANG)!.deadline!);
@@ -468,16 +794,35 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
     expect((await list(query('plan'))).length).toBe(13);
 
     const view = await waitFor(stack, M, () => true);
-    expect(cityIn(view, JINCHANG)).toMatchObject({ stage: 'hrss_review', waitingFor: 'hrss_reviewer', overdue: true, overdueStages: expect.arrayContaining(['hrss_review']) });
+    expect(cityIn(view, JINCHANG)).toMatchObject({
+      stage: 'hrss_review',
+      waitingFor: 'hrss_reviewer',
+      overdue: true,
+      overdueStages: expect.arrayContaining(['hrss_review']),
+    });
     expect(view.status).toBe('running');
     expect(notices).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ type: 'stage_overdue', month: M, cityCode: JINCHANG, stage: 'hrss_review', waitingFor: 'hrss_reviewer', deadline: new Date(deadline).toISOString() }),
+        expect.objectContaining({
+          type: 'stage_overdue',
+          month: M,
+          cityCode: JINCHANG,
+          stage: 'hrss_review',
+          waitingFor: 'hrss_reviewer',
+          deadline: new Date(deadline).toISOString(),
+        }),
       ]),
     );
 
     // Late, but still taken: the cycle was waiting.
-    const late = await decide('hrss-decision', M, JINCHANG, 'hrss_reviewer', { userId: 'hrss-late' }, { planVersion: 1, decision: 'approve' });
+    const late = await decide(
+      'hrss-decision',
+      M,
+      JINCHANG,
+      'hrss_reviewer',
+      { userId: 'hrss-late' },
+      { planVersion: 1, decision: 'approve' },
+    );
     expect(late.status).toBe(200);
     await waitFor(stack, M, (v) => cityIn(v, JINCHANG)?.stage === 'finance_review');
     const after = Date.now() + 30_000;
@@ -495,7 +840,11 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
         await pg.end();
       }
     };
-    for (const statement of ['update budget.audit_events set rule = null', 'delete from budget.audit_events', 'truncate budget.audit_events']) {
+    for (const statement of [
+      'update budget.audit_events set rule = null',
+      'delete from budget.audit_events',
+      'truncate budget.audit_events',
+    ]) {
       await expect(asRole(stack.urls.budget.appUrl, statement)).rejects.toThrow(/permission denied for table audit_events/);
       await expect(asRole(stack.urls.budget.ownerUrl, statement)).rejects.toThrow(/permission denied for table audit_events|append-only/);
     }
@@ -511,10 +860,13 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
       stdout: expect.stringMatching(/^OK: the audit chain is intact \(\d+ rows, last row \d+\)\n$/),
       stderr: '',
     });
-    const rows = await stack.sql<{ id: string; user_id: string }>('select id::text as id, user_id from budget.audit_events order by audit_events.id');
+    const rows = await stack.sql<{ id: string; user_id: string }>(
+      'select id::text as id, user_id from budget.audit_events order by audit_events.id',
+    );
     expect(rows.length).toBeGreaterThan(20);
     const victim = rows[Math.floor(rows.length / 2)]!;
-    const behindTheTrigger = (statement: string) => stack.sql(`set session_replication_role = replica; ${statement}; reset session_replication_role`);
+    const behindTheTrigger = (statement: string) =>
+      stack.sql(`set session_replication_role = replica; ${statement}; reset session_replication_role`);
     const verify = async () => (await stack.api('GET', '/audit/verify', 'operator')).body;
 
     // A changed row no longer matches its hash.
@@ -533,10 +885,15 @@ describe('reviewers: roles on every endpoint, decisions as Updates, deadlines, a
     const removed = await cli(stack, ['audit', 'verify']);
     expect(removed.code).toBe(1);
     const next = rows[rows.indexOf(victim) + 1]!;
-    expect(removed.stdout).toContain(`BROKEN at row ${next.id}: row ${next.id} does not chain to row ${rows[rows.indexOf(victim) - 1]!.id}`);
+    expect(removed.stdout).toContain(
+      `BROKEN at row ${next.id}: row ${next.id} does not chain to row ${rows[rows.indexOf(victim) - 1]!.id}`,
+    );
 
     const columns = Object.keys(saved!);
-    await stack.sql(`insert into budget.audit_events (${columns.join(', ')}) values (${columns.map((_, i) => `$${i + 1}`).join(', ')})`, columns.map((c) => saved![c]));
+    await stack.sql(
+      `insert into budget.audit_events (${columns.join(', ')}) values (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+      columns.map((c) => saved![c]),
+    );
     expect(await verify()).toMatchObject({ ok: true, broken: null, checked: rows.length });
   });
 });

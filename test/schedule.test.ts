@@ -15,13 +15,20 @@ describe('the monthly schedule', () => {
       expect(schedule.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
       expect(schedule.spec.timezone).toBe('Asia/Shanghai');
       expect(schedule.spec.calendars?.[0]).toMatchObject({ dayOfMonth: [{ start: 1, end: 1, step: 1 }] });
-      expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: WorkflowNames.scheduledCycleStarter, taskQueue: 'schedule-test' });
+      expect(schedule.action).toMatchObject({
+        type: 'startWorkflow',
+        workflowType: WorkflowNames.scheduledCycleStarter,
+        taskQueue: 'schedule-test',
+      });
       // Next fire is the 1st of a month at 00:05 in UTC+8, i.e. 16:05 UTC the day before.
       const next = schedule.info.nextActionTimes[0]!;
       const local = new Date(next.getTime() + 8 * 3600_000);
       expect([local.getUTCDate(), local.getUTCHours(), local.getUTCMinutes()]).toEqual([1, 0, 5]);
     } finally {
-      await client.schedule.getHandle(scheduleId).delete().catch(() => undefined);
+      await client.schedule
+        .getHandle(scheduleId)
+        .delete()
+        .catch(() => undefined);
       await connection.close();
     }
   });

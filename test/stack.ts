@@ -101,7 +101,10 @@ export async function startTestStack(options: StackOptions = {}) {
 
   const connection = await Connection.connect({ address: environment.temporalAddress });
   // Encrypts and decrypts like the worker and the budget service: the server sees ciphertext only.
-  const client = new Client({ connection, dataConverter: { payloadCodecs: [new EncryptionCodec(Buffer.from(TEST_PAYLOAD_KEY, 'base64'))] } });
+  const client = new Client({
+    connection,
+    dataConverter: { payloadCodecs: [new EncryptionCodec(Buffer.from(TEST_PAYLOAD_KEY, 'base64'))] },
+  });
 
   async function api<T = any>(method: string, urlPath: string, role: Role, body?: unknown, user?: { userId?: string; cityCode?: string }) {
     const token = await issueToken(TEST_SECRET, {

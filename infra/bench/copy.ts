@@ -58,7 +58,9 @@ export async function copyRates(adminUrl: string, rows: number, month: string): 
     let lines: string[] = [];
     for (let i = 1; i <= rows; i++) {
       const hash = crypto.createHash('sha256').update(String(i)).digest('hex');
-      lines.push(`${1 + Math.floor(i / 20_000)}\t${i}\t${i}\t${month}\t${CITY_CODES[i % CITY_CODES.length]}\t${400_000 + (i % 500_000)}\t1\tpaid\t${hash}\t\\N\n`);
+      lines.push(
+        `${1 + Math.floor(i / 20_000)}\t${i}\t${i}\t${month}\t${CITY_CODES[i % CITY_CODES.length]}\t${400_000 + (i % 500_000)}\t1\tpaid\t${hash}\t\\N\n`,
+      );
       if (lines.length === 5_000) {
         chunks.push(Buffer.from(lines.join('')));
         lines = [];

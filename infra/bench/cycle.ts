@@ -2,12 +2,22 @@ import { CITY_CODES, type CityStatus, type HumanRole } from '@fund/shared';
 import { issueToken } from '@fund/shared/server';
 
 /** Calls the budget service's cycle API as a person in `role`, with a token of its own. */
-export type BudgetCall = <T>(method: string, urlPath: string, role: HumanRole, body?: unknown, user?: { userId?: string; cityCode?: string }) => Promise<{ status: number; body: T }>;
+export type BudgetCall = <T>(
+  method: string,
+  urlPath: string,
+  role: HumanRole,
+  body?: unknown,
+  user?: { userId?: string; cityCode?: string },
+) => Promise<{ status: number; body: T }>;
 
 /** A caller of the budget service at `budgetUrl`, signing tokens with `secret`. */
 export function budgetCaller(budgetUrl: string, secret: string): BudgetCall {
   return async <T>(method: string, urlPath: string, role: HumanRole, body?: unknown, user: { userId?: string; cityCode?: string } = {}) => {
-    const token = await issueToken(secret, { userId: user.userId ?? `bench-${role}`, role, ...(user.cityCode ? { cityCode: user.cityCode } : {}) });
+    const token = await issueToken(secret, {
+      userId: user.userId ?? `bench-${role}`,
+      role,
+      ...(user.cityCode ? { cityCode: user.cityCode } : {}),
+    });
     const res = await fetch(`${budgetUrl}${urlPath}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -28,7 +38,8 @@ export async function driveCycle(call: BudgetCall, month: string, log: (line: st
   if (started.status !== 201) throw new Error(`could not start the ${month} cycle: ${JSON.stringify(started.body)}`);
   log(`cycle ${month} started; every city agency and both reviewers approve as soon as asked`);
 
-  const cityStatus = async (city: string) => (await call<{ cities: CityStatus[] }>('GET', `/cycles/${month}`, 'operator')).body.cities.find((c) => c.cityCode === city);
+  const cityStatus = async (city: string) =>
+    (await call<{ cities: CityStatus[] }>('GET', `/cycles/${month}`, 'operator')).body.cities.find((c) => c.cityCode === city);
   let waitingForFinance = 0;
   const drive = async (city: string) => {
     for (const step of ['plan', 'hrss_review', 'finance_review'] as const) {
@@ -46,8 +57,20 @@ export async function driveCycle(call: BudgetCall, month: string, log: (line: st
         step === 'plan'
           ? await call('POST', `${base}/plan`, 'city_agency', { lines: status.draft }, { userId: `agency-${city}`, cityCode: city })
           : step === 'hrss_review'
-            ? await call('POST', `${base}/hrss-decision`, 'hrss_reviewer', { planVersion: status.plan!.version, decision: 'approve' }, { userId: 'hrss-1' })
-            : await call('POST', `${base}/finance-decision`, 'finance_reviewer', { planVersion: status.plan!.version, decision: 'approve' }, { userId: 'finance-1' });
+            ? await call(
+                'POST',
+                `${base}/hrss-decision`,
+                'hrss_reviewer',
+                { planVersion: status.plan!.version, decision: 'approve' },
+                { userId: 'hrss-1' },
+              )
+            : await call(
+                'POST',
+                `${base}/finance-decision`,
+                'finance_reviewer',
+                { planVersion: status.plan!.version, decision: 'approve' },
+                { userId: 'finance-1' },
+              );
       if (answer.status !== 200) throw new Error(`${city} ${step}: ${JSON.stringify(answer.body)}`);
     }
   };

@@ -78,7 +78,9 @@ export async function runBench(args: string[]): Promise<number> {
     });
     const seeding = Date.now();
     const collection = await startService(collectionService(loadCollectionConfig(env('collection'))));
-    const disbursement = await startService(disbursementService(loadDisbursementConfig(env('disbursement', { REGISTER_KEY: registerKey }))));
+    const disbursement = await startService(
+      disbursementService(loadDisbursementConfig(env('disbursement', { REGISTER_KEY: registerKey }))),
+    );
     const budget = await startService(
       budgetService(
         loadBudgetConfig(
@@ -125,17 +127,27 @@ export async function runBench(args: string[]): Promise<number> {
     // Wait for the month to close on the workflow's result, not by polling the cycle view: the
     // view queries every city workflow, load that would land on the payout being measured.
     connection = await Connection.connect({ address: temporal.address });
-    const client = new Client({ connection, dataConverter: { payloadCodecs: [EncryptionCodec.fromConfig({ PAYLOAD_KEY: payloadKey, PAYLOAD_PREVIOUS_KEYS: [] })] } });
+    const client = new Client({
+      connection,
+      dataConverter: { payloadCodecs: [EncryptionCodec.fromConfig({ PAYLOAD_KEY: payloadKey, PAYLOAD_PREVIOUS_KEYS: [] })] },
+    });
     await client.workflow.getHandle(cycleWorkflowId(month)).result();
-    const closed = await call<{ status: string; reconciliation: { balanced: boolean } | null; cities: CityStatus[] }>('GET', `/cycles/${month}`, 'operator');
-    if (closed.body.status !== 'closed' || !closed.body.reconciliation?.balanced) throw new Error(`the month ended ${closed.body.status} without balancing`);
+    const closed = await call<{ status: string; reconciliation: { balanced: boolean } | null; cities: CityStatus[] }>(
+      'GET',
+      `/cycles/${month}`,
+      'operator',
+    );
+    if (closed.body.status !== 'closed' || !closed.body.reconciliation?.balanced)
+      throw new Error(`the month ended ${closed.body.status} without balancing`);
 
     // How long the cities take to record the outcome (the workflow task handling the province's
     // signal) is printed, not timed. Preparation (the month's entitlements computed from the
     // register) comes before the payout day and is not timed.
     const { province, intervals, lengths, stages, selfPaid, recordedAt } = await readPayoutTimeline(client, month);
     if (province && recordedAt.length > 0) {
-      log(`the province's payout task took ${(province[1] - province[0]).toFixed(2)} s; the last city recorded its payout ${(Math.max(...recordedAt) - province[1]).toFixed(2)} s after it`);
+      log(
+        `the province's payout task took ${(province[1] - province[0]).toFixed(2)} s; the last city recorded its payout ${(Math.max(...recordedAt) - province[1]).toFixed(2)} s after it`,
+      );
     }
     if (selfPaid.length > 0) log(`paid by themselves, not by the province's payout task: ${selfPaid.join(', ')}`);
     const payoutSeconds = Math.max(...intervals.map((i) => i[1])) - Math.min(...intervals.map((i) => i[0]));
@@ -150,22 +162,35 @@ export async function runBench(args: string[]): Promise<number> {
     ).rows as [{ payments: string; held: string; entitlements: string }];
     await pg.end();
     const payments = Number(counts.payments);
-    log(`payout: ${payments} payments of ${counts.entitlements} entitlements (${counts.held} held by the fraud rules) in ${payoutSeconds.toFixed(2)} s, batches of ${options.batchSize}`);
-    log(`payout: from the province's payout activity starting to it completing${selfPaid.length > 0 ? ' or the last city paying itself completing' : ''}; at least one city paying during ${busy.toFixed(2)} s of it`);
+    log(
+      `payout: ${payments} payments of ${counts.entitlements} entitlements (${counts.held} held by the fraud rules) in ${payoutSeconds.toFixed(2)} s, batches of ${options.batchSize}`,
+    );
+    log(
+      `payout: from the province's payout activity starting to it completing${selfPaid.length > 0 ? ' or the last city paying itself completing' : ''}; at least one city paying during ${busy.toFixed(2)} s of it`,
+    );
     const origin = Math.min(...intervals.map((i) => i[0]));
-    log(`per city (start +s, duration s): ${intervals.map(([a, b], i) => `${CITY_CODES[i]} +${(a - origin).toFixed(2)} ${(b - a).toFixed(2)}`).join(', ')}`);
+    log(
+      `per city (start +s, duration s): ${intervals.map(([a, b], i) => `${CITY_CODES[i]} +${(a - origin).toFixed(2)} ${(b - a).toFixed(2)}`).join(', ')}`,
+    );
     const payoutDay = Date.parse(closed.body.cities[0]?.payoutDay ?? '') / 1000;
     const late = CITY_CODES.filter((_, i) => !(stages[i]!.preparePayout![1] <= payoutDay));
     if (late.length > 0) {
-      throw new Error(`${late.join(', ')} finished preparing after the payout day began, so the payout would time preparation too; run with longer days (--day-ms, now ${options.dayMs})`);
+      throw new Error(
+        `${late.join(', ')} finished preparing after the payout day began, so the payout would time preparation too; run with longer days (--day-ms, now ${options.dayMs})`,
+      );
     }
-    const span = (t: Record<string, [number, number]>, name: string) => `${name} ${(t[name]![0] - payoutDay).toFixed(2)}..${(t[name]![1] - payoutDay).toFixed(2)}`;
-    log(`per city, seconds from the payout day: ${stages.map((t, i) => `${CITY_CODES[i]} ${span(t, 'allocate')} ${span(t, 'preparePayout')} ${span(t, 'payout')}`).join('; ')}`);
+    const span = (t: Record<string, [number, number]>, name: string) =>
+      `${name} ${(t[name]![0] - payoutDay).toFixed(2)}..${(t[name]![1] - payoutDay).toFixed(2)}`;
+    log(
+      `per city, seconds from the payout day: ${stages.map((t, i) => `${CITY_CODES[i]} ${span(t, 'allocate')} ${span(t, 'preparePayout')} ${span(t, 'payout')}`).join('; ')}`,
+    );
     log(`history events per city: min ${Math.min(...lengths)}, max ${Math.max(...lengths)}`);
 
     const copies = await copyRates(postgres.url, payments, month);
     const copyRowsPerSecond = median(copies);
-    log(`COPY FROM STDIN of ${payments} payment rows, ${copies.length} times: ${copies.map(Math.round).join(', ')} rows/s; median ${Math.round(copyRowsPerSecond)}`);
+    log(
+      `COPY FROM STDIN of ${payments} payment rows, ${copies.length} times: ${copies.map(Math.round).join(', ')} rows/s; median ${Math.round(copyRowsPerSecond)}`,
+    );
     const payoutsPerSecond = payments / payoutSeconds;
     const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
     process.stdout.write(

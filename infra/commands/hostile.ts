@@ -40,14 +40,21 @@ export async function runHostile(args: string[]): Promise<number> {
   const workDir = path.join(DATA_DIR, 'fuzz');
   await fs.promises.mkdir(workDir, { recursive: true });
   const postgres = await resolvePostgres(DATA_DIR, log);
-  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(new URL(postgres.url).hostname)) throw new Error('the campaign runs against a PostgreSQL on this machine only');
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(new URL(postgres.url).hostname))
+    throw new Error('the campaign runs against a PostgreSQL on this machine only');
   let temporal: TemporalServer | null = null;
   const services: Pick<RunningService<unknown>, 'stop'>[] = [];
   let snapshots: Awaited<ReturnType<typeof tableSnapshots>> | null = null;
   try {
     await dropDatabase(postgres.url, DATABASE);
     const urls = await provisionDatabase(postgres.url, DATABASE, rolePassword());
-    temporal = await startTemporalServer({ cli: await findTemporalCli(log), port: await freePort(), uiPort: null, dbFile: null, logFile: path.join(workDir, 'temporal.log') });
+    temporal = await startTemporalServer({
+      cli: await findTemporalCli(log),
+      port: await freePort(),
+      uiPort: null,
+      dbFile: null,
+      logFile: path.join(workDir, 'temporal.log'),
+    });
     const env = (service: 'collection' | 'budget' | 'disbursement', extra: Record<string, string> = {}) => ({
       PORT: '0',
       HOST: '127.0.0.1',
@@ -65,13 +72,23 @@ export async function runHostile(args: string[]): Promise<number> {
     });
     const collection = await startWithApp(collectionService(loadCollectionConfig(env('collection'))));
     const disbursement = await startWithApp(disbursementService(loadDisbursementConfig(env('disbursement'))));
-    const budget = await startWithApp(budgetService(loadBudgetConfig(env('budget', { TEMPORAL_ADDRESS: temporal.address, TASK_QUEUE: 'fund-hostile', CYCLE_CLOCK: 'compressed:60000' }))));
+    const budget = await startWithApp(
+      budgetService(
+        loadBudgetConfig(
+          env('budget', { TEMPORAL_ADDRESS: temporal.address, TASK_QUEUE: 'fund-hostile', CYCLE_CLOCK: 'compressed:60000' }),
+        ),
+      ),
+    );
     services.push(collection.running, disbursement.running, budget.running);
     const admin = new URL(postgres.url);
     admin.pathname = `/${DATABASE}`;
     snapshots = await tableSnapshots(admin.toString());
     const context = {
-      routes: [...routeTable('collection', collection.app), ...routeTable('disbursement', disbursement.app), ...routeTable('budget', budget.app)],
+      routes: [
+        ...routeTable('collection', collection.app),
+        ...routeTable('disbursement', disbursement.app),
+        ...routeTable('budget', budget.app),
+      ],
       urls: { collection: collection.running.url, disbursement: disbursement.running.url, budget: budget.running.url },
       tokens: await tokenBook(SECRET),
       snapshot: snapshots.take,
@@ -92,7 +109,13 @@ export async function runHostile(args: string[]): Promise<number> {
       seed,
       runs,
       seconds: Math.round((Date.now() - started) / 1000),
-      ...(result.failed ? { failure: String(result.errorInstance ?? ''), shrunk: result.counterexample ? fc.stringify(result.counterexample[0]) : null, path: result.counterexamplePath } : {}),
+      ...(result.failed
+        ? {
+            failure: String(result.errorInstance ?? ''),
+            shrunk: result.counterexample ? fc.stringify(result.counterexample[0]) : null,
+            path: result.counterexamplePath,
+          }
+        : {}),
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
     return result.failed ? 1 : 0;

@@ -46,7 +46,9 @@ export async function runStack(): Promise<number> {
   try {
     for (const [name, port] of Object.entries(PORTS)) {
       if (await portAnswers(port)) {
-        throw new Error(`port ${port} (${name}) is already in use: stop what holds it, or move it with ${name.replace(/([A-Z])/g, '_$1').toUpperCase()}_PORT`);
+        throw new Error(
+          `port ${port} (${name}) is already in use: stop what holds it, or move it with ${name.replace(/([A-Z])/g, '_$1').toUpperCase()}_PORT`,
+        );
       }
     }
     const cli = await findTemporalCli(log);
@@ -121,7 +123,9 @@ export async function runStack(): Promise<number> {
     log(`budget service       ${serviceUrl(PORTS.budget)}  (cycle API; API docs at /docs, reviewer console at /console)`);
     log(`disbursement service ${serviceUrl(PORTS.disbursement)}`);
     log(`codec server         ${serviceUrl(PORTS.codec)}/codec  (operators sign in at /codec/login to see payloads decrypted in the UI)`);
-    log(`metrics              services at /metrics; worker ${serviceUrl(PORTS.workerMetrics)}/metrics; Temporal SDK ${serviceUrl(PORTS.sdkMetrics)}/metrics`);
+    log(
+      `metrics              services at /metrics; worker ${serviceUrl(PORTS.workerMetrics)}/metrics; Temporal SDK ${serviceUrl(PORTS.sdkMetrics)}/metrics`,
+    );
     log(`logs                 ${logs}`);
     log('');
     log(closingHint(new Date()));

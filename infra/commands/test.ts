@@ -53,6 +53,8 @@ export async function runTests(args: string[]): Promise<number> {
     if ((await run(node, [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json', '--noEmit'])) !== 0) return 1;
     process.stderr.write('[fund] linting...\n');
     if ((await run(node, [bin('eslint', 'bin/eslint.js'), '.', '--max-warnings', '0'])) !== 0) return 1;
+    process.stderr.write('[fund] checking the format (npm run format fixes it)...\n');
+    if ((await run(node, [bin('prettier', 'bin/prettier.cjs'), '--check', '.', '--log-level', 'warn'])) !== 0) return 1;
   }
   const { projects, jestArgs } = splitProjects(args);
   // Only the e2e tier drives a browser.

@@ -31,8 +31,8 @@ export const CITY_CODES: readonly string[] = CITIES.map((c) => c.code);
 /** A division code of the demo province. */
 export const cityCode = z
   .string()
-  .refine((code) => CITY_CODES.includes(code), { message: 'must be one of the province\'s 14 division codes' })
-  .meta({ description: 'division code of one of the province\'s 14 cities', example: '620100', enum: [...CITY_CODES] });
+  .refine((code) => CITY_CODES.includes(code), { message: "must be one of the province's 14 division codes" })
+  .meta({ description: "division code of one of the province's 14 cities", example: '620100', enum: [...CITY_CODES] });
 
 /** Looks a city up by its division code. */
 export function cityByCode(code: string): City | undefined {

@@ -20,7 +20,11 @@ const hrss: Actor = { userId: 'hrss-1', role: 'hrss_reviewer' };
 const finance: Actor = { userId: 'finance-1', role: 'finance_reviewer' };
 const system: Actor = { userId: 'cycle-worker', role: 'system' };
 
-function status(stage: CityStatus['stage'], plan: Partial<NonNullable<CityStatus['plan']>> | null = null, extra: Partial<CityStatus> = {}): CityStatus {
+function status(
+  stage: CityStatus['stage'],
+  plan: Partial<NonNullable<CityStatus['plan']>> | null = null,
+  extra: Partial<CityStatus> = {},
+): CityStatus {
   return {
     month: '2027-10',
     cityCode: CITY,
@@ -65,24 +69,30 @@ const refusal = (fn: () => void): string => {
 
 describe('decision validators', () => {
   it('refuse the system role for every human step', () => {
-    expect(refusal(() => validatePlanSubmission(status('plan'), CITY, false, { actor: system, lines: LINES }))).toMatch(/only a city_agency/);
-    expect(refusal(() => validateHrssDecision(status('hrss_review', {}), false, { actor: system, planVersion: 1, decision: 'approve' }))).toMatch(
-      /only a hrss_reviewer may do this \(caller is system\)/,
+    expect(refusal(() => validatePlanSubmission(status('plan'), CITY, false, { actor: system, lines: LINES }))).toMatch(
+      /only a city_agency/,
     );
+    expect(
+      refusal(() => validateHrssDecision(status('hrss_review', {}), false, { actor: system, planVersion: 1, decision: 'approve' })),
+    ).toMatch(/only a hrss_reviewer may do this \(caller is system\)/);
     const approved = status('finance_review', { status: 'hrss_approved', hrssApprovedBy: hrss.userId });
-    expect(refusal(() => validateFinanceDecision(approved, false, { actor: system, planVersion: 1, decision: 'approve' }))).toMatch(/only a finance_reviewer/);
+    expect(refusal(() => validateFinanceDecision(approved, false, { actor: system, planVersion: 1, decision: 'approve' }))).toMatch(
+      /only a finance_reviewer/,
+    );
     expect(refusal(() => validateRepay(status('payout', {}), false, { actor: system }))).toMatch(/a system may not pay returned payments/);
   });
 
   it('refuse the wrong role, the wrong stage, an empty reason and the submitter approving, naming the rule', () => {
     const submitted = status('hrss_review', {});
-    expect(refusal(() => validateHrssDecision(submitted, false, { actor: finance, planVersion: 1, decision: 'approve' }))).toMatch(/only a hrss_reviewer/);
+    expect(refusal(() => validateHrssDecision(submitted, false, { actor: finance, planVersion: 1, decision: 'approve' }))).toMatch(
+      /only a hrss_reviewer/,
+    );
     expect(refusal(() => validateFinanceDecision(submitted, false, { actor: finance, planVersion: 1, decision: 'approve' }))).toMatch(
       /is at stage hrss_review, not finance_review/,
     );
-    expect(refusal(() => validateHrssDecision(submitted, false, { actor: hrss, planVersion: 1, decision: 'return', reason: '   ' }))).toMatch(
-      /a reason is required to return a plan/,
-    );
+    expect(
+      refusal(() => validateHrssDecision(submitted, false, { actor: hrss, planVersion: 1, decision: 'return', reason: '   ' })),
+    ).toMatch(/a reason is required to return a plan/);
     const sameUser = { ...hrss, userId: agency.userId };
     expect(refusal(() => validateHrssDecision(submitted, false, { actor: sameUser, planVersion: 1, decision: 'approve' }))).toMatch(
       /separation of duties: the submitter of a plan cannot approve it/,
@@ -95,13 +105,29 @@ describe('decision validators', () => {
     expect(refusal(() => validateHrssDecision(v2, false, { actor: hrss, planVersion: 1, decision: 'approve' }))).toMatch(
       /plan version 1 is stale; the current version is 2/,
     );
-    expect(refusal(() => validateHrssDecision(v2, false, { actor: hrss, planVersion: 3, decision: 'approve' }))).toMatch(/plan version 3 does not exist/);
-    const decided = status('finance_review', { status: 'hrss_approved', hrssApprovedBy: hrss.userId }, {
-      decisions: [{ planVersion: 1, step: 'hrss_review', decision: 'approve', userId: hrss.userId, role: 'hrss_reviewer', reason: null, at: '2027-10-03T00:00:00.000Z' }],
-    });
-    expect(refusal(() => validateHrssDecision(decided, false, { actor: { ...hrss, userId: 'hrss-2' }, planVersion: 1, decision: 'approve' }))).toMatch(
-      /plan version 1 was already decided at HRSS review \(approve by hrss-1\)/,
+    expect(refusal(() => validateHrssDecision(v2, false, { actor: hrss, planVersion: 3, decision: 'approve' }))).toMatch(
+      /plan version 3 does not exist/,
     );
+    const decided = status(
+      'finance_review',
+      { status: 'hrss_approved', hrssApprovedBy: hrss.userId },
+      {
+        decisions: [
+          {
+            planVersion: 1,
+            step: 'hrss_review',
+            decision: 'approve',
+            userId: hrss.userId,
+            role: 'hrss_reviewer',
+            reason: null,
+            at: '2027-10-03T00:00:00.000Z',
+          },
+        ],
+      },
+    );
+    expect(
+      refusal(() => validateHrssDecision(decided, false, { actor: { ...hrss, userId: 'hrss-2' }, planVersion: 1, decision: 'approve' })),
+    ).toMatch(/plan version 1 was already decided at HRSS review \(approve by hrss-1\)/);
   });
 
   it('refuse finance by the HRSS approver, a cut above the submitted amounts, and a cut without a reason', () => {
@@ -110,17 +136,30 @@ describe('decision validators', () => {
     expect(refusal(() => validateFinanceDecision(approved, false, { actor: asHrssApprover, planVersion: 1, decision: 'approve' }))).toMatch(
       /separation of duties: the HRSS approver of a plan cannot also do its finance review/,
     );
-    const raised = [{ ...LINES[0]!, amountFen: '500001' }, { ...LINES[1]!, amountFen: '1' }];
-    expect(refusal(() => validateFinanceDecision(approved, false, { actor: finance, planVersion: 1, decision: 'cut', reason: 'too high', lines: raised }))).toMatch(
-      /a cut cannot raise long_term above the submitted 500000 fen/,
-    );
+    const raised = [
+      { ...LINES[0]!, amountFen: '500001' },
+      { ...LINES[1]!, amountFen: '1' },
+    ];
+    expect(
+      refusal(() =>
+        validateFinanceDecision(approved, false, { actor: finance, planVersion: 1, decision: 'cut', reason: 'too high', lines: raised }),
+      ),
+    ).toMatch(/a cut cannot raise long_term above the submitted 500000 fen/);
     const lowered = [LINES[0]!, { ...LINES[1]!, amountFen: '60000' }];
-    expect(refusal(() => validateFinanceDecision(approved, false, { actor: finance, planVersion: 1, decision: 'cut', lines: lowered }))).toMatch(
-      /a reason is required to cut a plan/,
-    );
-    expect(refusal(() => validateFinanceDecision(approved, false, { actor: finance, planVersion: 1, decision: 'cut', reason: 'medical over plan', lines: lowered }))).toBe(
-      'accepted',
-    );
+    expect(
+      refusal(() => validateFinanceDecision(approved, false, { actor: finance, planVersion: 1, decision: 'cut', lines: lowered })),
+    ).toMatch(/a reason is required to cut a plan/);
+    expect(
+      refusal(() =>
+        validateFinanceDecision(approved, false, {
+          actor: finance,
+          planVersion: 1,
+          decision: 'cut',
+          reason: 'medical over plan',
+          lines: lowered,
+        }),
+      ),
+    ).toBe('accepted');
   });
 });
 
@@ -139,10 +178,18 @@ describe('operator decisions on a step that failed for good', () => {
   });
 
   it('refuses any other role, a close without a reason, a city that waits for no operator, and a decision in flight', () => {
-    expect(refusal(() => validateRetryStep(failed(), false, { actor: finance }))).toMatch(/only an operator may do this \(caller is finance_reviewer\)/);
-    expect(refusal(() => validateCloseCity(failed(), false, { actor: { userId: 'a', role: 'provincial_agency' }, reason: 'x' }))).toMatch(/only an operator/);
-    expect(refusal(() => validateCloseCity(failed(), false, { actor: operator, reason: '  ' }))).toMatch(/a reason is required to close a city/);
+    expect(refusal(() => validateRetryStep(failed(), false, { actor: finance }))).toMatch(
+      /only an operator may do this \(caller is finance_reviewer\)/,
+    );
+    expect(refusal(() => validateCloseCity(failed(), false, { actor: { userId: 'a', role: 'provincial_agency' }, reason: 'x' }))).toMatch(
+      /only an operator/,
+    );
+    expect(refusal(() => validateCloseCity(failed(), false, { actor: operator, reason: '  ' }))).toMatch(
+      /a reason is required to close a city/,
+    );
     expect(refusal(() => validateRetryStep(status('allocation'), false, { actor: operator }))).toMatch(/nothing waits for an operator/);
-    expect(refusal(() => validateRetryStep(failed(), true, { actor: operator }))).toMatch(/another decision on this city is being recorded/);
+    expect(refusal(() => validateRetryStep(failed(), true, { actor: operator }))).toMatch(
+      /another decision on this city is being recorded/,
+    );
   });
 });

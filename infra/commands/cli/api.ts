@@ -27,7 +27,13 @@ export async function tokenFor(userId: string, role: HumanRole, cityCode?: strin
 export const operatorToken = () => tokenFor('cli-operator', 'operator');
 
 /** Calls one of the services with a bearer token; an unreachable service is named with the hint to start the stack. */
-export async function call<T>(service: keyof typeof SERVICES, method: string, path: string, token: string, body?: unknown): Promise<Answer<T>> {
+export async function call<T>(
+  service: keyof typeof SERVICES,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<Answer<T>> {
   const base = SERVICES[service];
   let response: Response;
   try {

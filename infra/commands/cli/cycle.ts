@@ -58,7 +58,11 @@ function demoDecision(view: CycleView, c: CityStatus, reviewers: { hrss: string;
     return { path: `${base}/hrss-decision`, token: async () => reviewers.hrss, body: { planVersion: c.plan.version, decision: 'approve' } };
   }
   if (c.stage === 'finance_review' && c.plan) {
-    return { path: `${base}/finance-decision`, token: async () => reviewers.finance, body: { planVersion: c.plan.version, decision: 'approve' } };
+    return {
+      path: `${base}/finance-decision`,
+      token: async () => reviewers.finance,
+      body: { planVersion: c.plan.version, decision: 'approve' },
+    };
   }
   return null;
 }
@@ -68,7 +72,10 @@ function demoDecision(view: CycleView, c: CityStatus, reviewers: { hrss: string;
  * decides goes to `log`; how far the month has got goes to stderr, one line each time it changes.
  */
 async function reviewDemo(m: string, waitMs: number, log: (line: string) => void): Promise<CycleView> {
-  const reviewers = { hrss: await tokenFor('demo-hrss-reviewer', 'hrss_reviewer'), finance: await tokenFor('demo-finance-reviewer', 'finance_reviewer') };
+  const reviewers = {
+    hrss: await tokenFor('demo-hrss-reviewer', 'hrss_reviewer'),
+    finance: await tokenFor('demo-finance-reviewer', 'finance_reviewer'),
+  };
   const decided = new Set<string>();
   const deadline = Date.now() + waitMs;
   let lastProgress = '';
@@ -99,10 +106,17 @@ const reviewDemoCommand = defineCommand({
   name: 'review-demo',
   summary: 'play every city agency and reviewer, approve each plan, wait for the close; exit 1 unless it closes balanced',
   args: [MONTH_ARG],
-  options: [{ name: 'wait-ms', value: 'ms', description: 'stop waiting after this long (default 30 minutes); the month runs on' }, JSON_OPTION],
+  options: [
+    { name: 'wait-ms', value: 'ms', description: 'stop waiting after this long (default 30 minutes); the month runs on' },
+    JSON_OPTION,
+  ],
   input: z.object({
     month,
-    waitMs: z.string().regex(/^[1-9]\d*$/, 'must be a whole number of milliseconds').transform(Number).optional(),
+    waitMs: z
+      .string()
+      .regex(/^[1-9]\d*$/, 'must be a whole number of milliseconds')
+      .transform(Number)
+      .optional(),
     json,
   }),
   async run(input) {
@@ -144,7 +158,10 @@ const reasonText = z.string().trim().min(1, 'must say why').max(2000, 'must be a
 /** What an operator's decision on a failed step printed: where the city now stands. */
 function printDecision(input: { month: string; city: string; json: boolean }, status: CityStatus): void {
   if (input.json) printJson(status);
-  else process.stdout.write(`${input.month} ${input.city}: ${status.stage}, waiting for ${status.waitingFor}${status.closure ? `; closed at ${status.closure.stage}` : ''}\n`);
+  else
+    process.stdout.write(
+      `${input.month} ${input.city}: ${status.stage}, waiting for ${status.waitingFor}${status.closure ? `; closed at ${status.closure.stage}` : ''}\n`,
+    );
 }
 
 const retry = defineCommand({
@@ -157,7 +174,10 @@ const retry = defineCommand({
   async run(input) {
     const body = input.reason ? { reason: input.reason } : {};
     const token = await operatorNamed(input.user);
-    printDecision(input, expectStatus(await call<CityStatus>('budget', 'POST', `/cycles/${input.month}/cities/${input.city}/retry-step`, token, body)));
+    printDecision(
+      input,
+      expectStatus(await call<CityStatus>('budget', 'POST', `/cycles/${input.month}/cities/${input.city}/retry-step`, token, body)),
+    );
     return 0;
   },
 });
@@ -168,10 +188,18 @@ const close = defineCommand({
   summary: "close a city's month at the step that failed for good; what its unallocated plan holds goes back",
   args: [MONTH_ARG, CITY_ARG],
   options: [{ name: 'reason', value: 'text', description: 'why the month closes without the step (required)' }, USER_OPTION, JSON_OPTION],
-  input: z.object({ month, city, reason: z.string({ error: 'is required: say why the month closes without the step' }).pipe(reasonText), user: z.string().min(1).max(100).optional(), json }),
+  input: z.object({
+    month,
+    city,
+    reason: z.string({ error: 'is required: say why the month closes without the step' }).pipe(reasonText),
+    user: z.string().min(1).max(100).optional(),
+    json,
+  }),
   async run(input) {
     const token = await operatorNamed(input.user);
-    const answer = await call<CityStatus>('budget', 'POST', `/cycles/${input.month}/cities/${input.city}/close-city`, token, { reason: input.reason });
+    const answer = await call<CityStatus>('budget', 'POST', `/cycles/${input.month}/cities/${input.city}/close-city`, token, {
+      reason: input.reason,
+    });
     printDecision(input, expectStatus(answer));
     return 0;
   },

@@ -163,7 +163,8 @@ function commandInput(command: CommandSpec, words: string[]): { ok: true; input:
     if (!value) return { ok: false, message: `missing ${argumentUsage(a)}: ${a.description}` };
     raw[a.name] = value;
   }
-  if (positionals.length > 0) return { ok: false, message: `unexpected argument${positionals.length > 1 ? 's' : ''} ${positionals.join(' ')}` };
+  if (positionals.length > 0)
+    return { ok: false, message: `unexpected argument${positionals.length > 1 ? 's' : ''} ${positionals.join(' ')}` };
   for (const [name, value] of Object.entries(parsed.values)) raw[camel(name)] = value;
   const checked = command.input.safeParse(raw);
   if (checked.success) return { ok: true, input: checked.data };

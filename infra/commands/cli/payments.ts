@@ -69,9 +69,14 @@ const fixBank = defineCommand({
   }),
   async run(input) {
     const details = { bankAccount: input.account, bankName: input.bank };
-    const body = expectStatus(await call<BankDetails>('disbursement', 'PUT', `/beneficiaries/${input.id}/bank-account`, await operatorToken(), details));
+    const body = expectStatus(
+      await call<BankDetails>('disbursement', 'PUT', `/beneficiaries/${input.id}/bank-account`, await operatorToken(), details),
+    );
     if (input.json) printJson(body);
-    else process.stdout.write(`beneficiary ${body.id}: ${body.bankName} ${body.bankAccount}, ${body.bankStatus} (verified ${body.bankVerifiedAt ?? '-'})\n`);
+    else
+      process.stdout.write(
+        `beneficiary ${body.id}: ${body.bankName} ${body.bankAccount}, ${body.bankStatus} (verified ${body.bankVerifiedAt ?? '-'})\n`,
+      );
     return 0;
   },
 });

@@ -22,7 +22,9 @@ export function renderStatus(view: CycleView): string {
   const rows = view.cities.map((c) => {
     const city = cityByCode(c.cityCode);
     const planned = c.plan ? formatYuan(sumFen(c.plan.lines.map((l) => l.amountFen))) : '-';
-    const payout = c.payout ? `${bar(c.payout.paid, c.payout.total)} ${c.payout.paid}/${c.payout.total}${c.payout.failed ? ` (${c.payout.failed} returned)` : ''}` : '';
+    const payout = c.payout
+      ? `${bar(c.payout.paid, c.payout.total)} ${c.payout.paid}/${c.payout.total}${c.payout.failed ? ` (${c.payout.failed} returned)` : ''}`
+      : '';
     return [
       c.cityCode,
       city?.nameZh ?? '',

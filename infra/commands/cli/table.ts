@@ -27,6 +27,10 @@ export function truncateDisplay(text: string, width: number): string {
 /** A plain-text table: a header, a rule, the rows; columns two spaces apart, aligned by display width. */
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
-  const line = (cells: readonly string[]) => widths.map((w, i) => padDisplay(cells[i] ?? '', w)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    widths
+      .map((w, i) => padDisplay(cells[i] ?? '', w))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].map((l) => `${l}\n`).join('');
 }

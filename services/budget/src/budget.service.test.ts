@@ -52,11 +52,23 @@ describe('budget service', () => {
         { category: 'medical', amountFen: '50000', count: 3 },
       ]);
       expect(c.status).toBe(201);
-      expect(c.body).toMatchObject({ month: '2025-03', cityCode: city, year: 2025, totalFen: '450000', remainingFen: '1250000', replayed: false });
+      expect(c.body).toMatchObject({
+        month: '2025-03',
+        cityCode: city,
+        year: 2025,
+        totalFen: '450000',
+        remainingFen: '1250000',
+        replayed: false,
+      });
 
       const after = await position(2025, city);
       expect(after).toMatchObject({ budgetFen: '1700000', committedFen: '450000', remainingFen: '1250000' });
-      expect(line(after, 'long_term')).toEqual({ category: 'long_term', budgetFen: '1000000', committedFen: '400000', remainingFen: '600000' });
+      expect(line(after, 'long_term')).toEqual({
+        category: 'long_term',
+        budgetFen: '1000000',
+        committedFen: '400000',
+        remainingFen: '600000',
+      });
       expect(line(after, 'medical')).toEqual({ category: 'medical', budgetFen: '200000', committedFen: '50000', remainingFen: '150000' });
       expect(line(after, 'one_time')).toEqual({ category: 'one_time', budgetFen: '500000', committedFen: '0', remainingFen: '500000' });
       // The month's view reads the same year.
@@ -84,7 +96,13 @@ describe('budget service', () => {
       ]);
       expect(over.status).toBe(409);
       expect(over.body.error.code).toBe('BUDGET_EXCEEDED');
-      expect(over.body.error.details).toEqual({ year: 2025, cityCode: city, category: 'long_term', remainingFen: '1000', requestedFen: '1001' });
+      expect(over.body.error.details).toEqual({
+        year: 2025,
+        cityCode: city,
+        category: 'long_term',
+        remainingFen: '1000',
+        requestedFen: '1001',
+      });
       expect(over.body.error.message).toMatch(/long_term.*1000 fen remaining.*1001 fen/);
       expect(await position(2025, city)).toMatchObject({ committedFen: '0', remainingFen: '6000' });
 
@@ -154,7 +172,14 @@ describe('budget service', () => {
 
   describe('plans and reviews', () => {
     const plan = (version: number, lines: { category: string; count: number; amountFen: string }[], actor = CITY_AGENCY) =>
-      post('/plans', { month: '2025-06', cityCode: LANZHOU, version, lines, actor, idempotencyKey: `cycle:2025-06:620100:plan:v${version}` });
+      post('/plans', {
+        month: '2025-06',
+        cityCode: LANZHOU,
+        version,
+        lines,
+        actor,
+        idempotencyKey: `cycle:2025-06:620100:plan:v${version}`,
+      });
     const review = (version: number, step: string, decision: string, extra: Record<string, unknown> = {}) =>
       post('/reviews', {
         month: '2025-06',
@@ -180,7 +205,15 @@ describe('budget service', () => {
     it('records every version and decision and lists them for reviewers', async () => {
       const v1 = await plan(1, v1Lines);
       expect(v1.status).toBe(201);
-      expect(v1.body).toMatchObject({ month: '2025-06', cityCode: LANZHOU, version: 1, lines: v1Lines, submittedBy: 'agency-1', reviews: [], replayed: false });
+      expect(v1.body).toMatchObject({
+        month: '2025-06',
+        cityCode: LANZHOU,
+        version: 1,
+        lines: v1Lines,
+        submittedBy: 'agency-1',
+        reviews: [],
+        replayed: false,
+      });
       const replay = await plan(1, v1Lines);
       expect(replay.status).toBe(200);
       expect(replay.body).toEqual({ ...v1.body, replayed: true });
@@ -191,7 +224,14 @@ describe('budget service', () => {
       expect((await review(1, 'hrss_review', 'return')).body.error.message).toMatch(/reason/);
       const returned = await review(1, 'hrss_review', 'return', { reason: 'long-term count does not match the register' });
       expect(returned.status).toBe(201);
-      expect(returned.body).toMatchObject({ version: 1, step: 'hrss_review', decision: 'return', userId: 'hrss-1', role: 'hrss_reviewer', approvedLines: null });
+      expect(returned.body).toMatchObject({
+        version: 1,
+        step: 'hrss_review',
+        decision: 'return',
+        userId: 'hrss-1',
+        role: 'hrss_reviewer',
+        approvedLines: null,
+      });
 
       expect((await plan(2, v2Lines)).status).toBe(201);
       // The returned version is closed.
@@ -202,19 +242,29 @@ describe('budget service', () => {
         { category: 'long_term', count: 100, amountFen: '40000000' },
         { category: 'medical', count: 20, amountFen: '1200000' },
       ];
-      const finance = await review(2, 'finance_review', 'cut', { reason: 'over the quarter\'s share', approvedLines: cut });
+      const finance = await review(2, 'finance_review', 'cut', { reason: "over the quarter's share", approvedLines: cut });
       expect(finance.status).toBe(201);
 
       const stored = (await get(`/plans/2025-06/${LANZHOU}`)).body;
       expect(stored.map((p: { version: number }) => p.version)).toEqual([1, 2]);
       expect(stored[0].reviews).toEqual([
-        expect.objectContaining({ step: 'hrss_review', decision: 'return', reason: 'long-term count does not match the register', userId: 'hrss-1' }),
+        expect.objectContaining({
+          step: 'hrss_review',
+          decision: 'return',
+          reason: 'long-term count does not match the register',
+          userId: 'hrss-1',
+        }),
       ]);
       expect(stored[1].reviews.map((r: { step: string; decision: string }) => `${r.step}:${r.decision}`)).toEqual([
         'hrss_review:approve',
         'finance_review:cut',
       ]);
-      expect(stored[1].reviews[1]).toMatchObject({ userId: 'finance-1', role: 'finance_reviewer', approvedLines: cut, reason: 'over the quarter\'s share' });
+      expect(stored[1].reviews[1]).toMatchObject({
+        userId: 'finance-1',
+        role: 'finance_reviewer',
+        approvedLines: cut,
+        reason: "over the quarter's share",
+      });
       expect(Date.parse(stored[1].reviews[1].at)).not.toBeNaN();
 
       const list = (await get('/plans?month=2025-06')).body.plans;
@@ -246,7 +296,14 @@ describe('budget service', () => {
       expect(missing.status).toBe(404);
       expect(missing.body.error.code).toBe('NOT_FOUND');
 
-      await post('/plans', { month, cityCode: LANZHOU, version: 1, lines: v1Lines, actor: CITY_AGENCY, idempotencyKey: `plan:${month}:v1` });
+      await post('/plans', {
+        month,
+        cityCode: LANZHOU,
+        version: 1,
+        lines: v1Lines,
+        actor: CITY_AGENCY,
+        idempotencyKey: `plan:${month}:v1`,
+      });
       const tooMuch = await post('/reviews', {
         ...base,
         version: 1,
@@ -268,9 +325,21 @@ describe('budget service', () => {
       expect(newCategory.body.error.code).toBe('INVALID_DECISION');
 
       // The submitter cannot review their own plan, and a reviewer needs the step's role.
-      const own = await post('/reviews', { ...base, version: 1, decision: 'approve', actor: { ...HRSS, userId: CITY_AGENCY.userId }, idempotencyKey: `review:${month}:own` });
+      const own = await post('/reviews', {
+        ...base,
+        version: 1,
+        decision: 'approve',
+        actor: { ...HRSS, userId: CITY_AGENCY.userId },
+        idempotencyKey: `review:${month}:own`,
+      });
       expect(own.body.error.message).toMatch(/cannot review/);
-      const wrongRole = await post('/reviews', { ...base, version: 1, decision: 'approve', actor: FINANCE, idempotencyKey: `review:${month}:role` });
+      const wrongRole = await post('/reviews', {
+        ...base,
+        version: 1,
+        decision: 'approve',
+        actor: FINANCE,
+        idempotencyKey: `review:${month}:role`,
+      });
       expect(wrongRole.body.error.message).toMatch(/hrss_reviewer/);
       // The HRSS approver cannot also do the finance review.
       await post('/reviews', { ...base, version: 1, decision: 'approve', idempotencyKey: `review:${month}:hrss` });
@@ -290,7 +359,7 @@ describe('budget service', () => {
   });
 
   describe('reports', () => {
-    it('keeps every version of a month\'s report and answers the latest', async () => {
+    it("keeps every version of a month's report and answers the latest", async () => {
       expect((await get('/reports/2025-09')).status).toBe(404);
       const first = await post('/reports', { month: '2025-09', report: { balanced: false, cities: 14 } });
       expect(first.status).toBe(201);
@@ -332,12 +401,30 @@ describe('budget service', () => {
       ]),
     );
 
-    const budget = await send('PUT', `/budgets/25/${LANZHOU}`, { lines: [{ category: 'medical', amountFen: '-1' }, { category: 'medical', amountFen: '1' }] });
+    const budget = await send('PUT', `/budgets/25/${LANZHOU}`, {
+      lines: [
+        { category: 'medical', amountFen: '-1' },
+        { category: 'medical', amountFen: '1' },
+      ],
+    });
     expect(budget.status).toBe(400);
     expect(budget.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual(['params.year']);
-    const dup = await send('PUT', `/budgets/2025/${LANZHOU}`, { lines: [{ category: 'medical', amountFen: '-1' }, { category: 'medical', amountFen: '1' }] });
-    expect(dup.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual(['body.lines.0.amountFen', 'body.lines.1.category']);
-    const dupOnly = await send('PUT', `/budgets/2025/${LANZHOU}`, { lines: [{ category: 'medical', amountFen: '2' }, { category: 'medical', amountFen: '1' }] });
+    const dup = await send('PUT', `/budgets/2025/${LANZHOU}`, {
+      lines: [
+        { category: 'medical', amountFen: '-1' },
+        { category: 'medical', amountFen: '1' },
+      ],
+    });
+    expect(dup.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual([
+      'body.lines.0.amountFen',
+      'body.lines.1.category',
+    ]);
+    const dupOnly = await send('PUT', `/budgets/2025/${LANZHOU}`, {
+      lines: [
+        { category: 'medical', amountFen: '2' },
+        { category: 'medical', amountFen: '1' },
+      ],
+    });
     expect(dupOnly.body.error.details.issues).toEqual([{ field: 'body.lines.1.category', rule: 'each category may appear only once' }]);
 
     const commitment = await post('/commitments', { month: '2025-01', cityCode: LANZHOU, lines: [], idempotencyKey: 'test:bad:commit' });

@@ -15,7 +15,12 @@ export const budgetConfigSchema = baseServiceConfig.extend({
    * The province's payout day (day of the month): cities prepared earlier hold their payout until
    * it begins, so every beneficiary is paid the same day. Unset: each city pays once prepared.
    */
-  PAYOUT_DAY: z.coerce.number().int().min(1).max(LATEST_PAYOUT_DAY, `must be at most ${LATEST_PAYOUT_DAY}, before the payout early warning`).optional(),
+  PAYOUT_DAY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(LATEST_PAYOUT_DAY, `must be at most ${LATEST_PAYOUT_DAY}, before the payout early warning`)
+    .optional(),
   PAYOUT_BATCH_SIZE: z.coerce.number().int().min(1).max(20_000).default(2_000),
   ACTIVITY_RETRY_INITIAL_MS: z.coerce.number().int().min(10).default(1_000),
   ACTIVITY_RETRY_MAX_MS: z.coerce.number().int().min(10).default(60_000),

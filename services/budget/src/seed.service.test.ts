@@ -8,7 +8,7 @@ import { budgetService } from './service';
 describe('demo budget seed', () => {
   it('sizes each category from the register', () => {
     expect(demoBudget(10)).toEqual({
-      long_term: 10n * 450_000n * 12n * 13n / 10n, // 70,200,000 fen
+      long_term: (10n * 450_000n * 12n * 13n) / 10n, // 70,200,000 fen
       one_time: 400_000_000n + 3_000_000n, // per-city base + 10 x 300,000
       medical: 200_000_000n + 7_200_000n, // per-city base + 10 x 60,000 x 12
       other: 1_200_000n,

@@ -101,7 +101,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger if exists ledger_postings_balanced on ledger_postings`.execute(db);
   await sql`drop function if exists ledger_entry_balanced()`.execute(db);
-  for (const table of ['ledger_balances', 'ledger_postings', 'ledger_entries', 'idempotency_records', 'contributions', 'transfers', 'employers']) {
+  for (const table of [
+    'ledger_balances',
+    'ledger_postings',
+    'ledger_entries',
+    'idempotency_records',
+    'contributions',
+    'transfers',
+    'employers',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

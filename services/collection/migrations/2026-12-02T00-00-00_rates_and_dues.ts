@@ -5,8 +5,13 @@ import { sql, type Kysely } from 'kysely';
 const BENCHMARKS_2015: Record<number, number> = { 1: 20, 2: 40, 3: 70, 4: 90, 5: 110, 6: 130, 7: 160, 8: 190 };
 const GRADES_2015: Record<number, number[]> = {
   1: [100, 120, 150],
-  2: [50, 80, 100, 120, 150], 3: [50, 80, 100, 120, 150], 4: [50, 80, 100, 120, 150], 5: [50, 80, 100, 120, 150],
-  6: [50, 80, 100, 120, 150], 7: [50, 80, 100, 120, 150], 8: [50, 80, 100, 120, 150],
+  2: [50, 80, 100, 120, 150],
+  3: [50, 80, 100, 120, 150],
+  4: [50, 80, 100, 120, 150],
+  5: [50, 80, 100, 120, 150],
+  6: [50, 80, 100, 120, 150],
+  7: [50, 80, 100, 120, 150],
+  8: [50, 80, 100, 120, 150],
 };
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -19,7 +24,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('rate_versions')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
-    .addColumn('effective_from', 'date', (c) => c.notNull().unique().check(sql`extract(day from effective_from) = 1`))
+    .addColumn('effective_from', 'date', (c) =>
+      c
+        .notNull()
+        .unique()
+        .check(sql`extract(day from effective_from) = 1`),
+    )
     .addColumn('reason', 'text', (c) => c.notNull())
     .addColumn('published_by', 'text', (c) => c.notNull())
     .addColumn('published_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -151,7 +161,10 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('contributions_employer_month').execute();
   await db.schema.alterTable('contributions').dropColumn('paid_on').execute();
   await db.schema.dropTable('payroll_declarations').execute();
-  await db.schema.alterTable('employers').addColumn('rate_bp', 'integer', (c) => c.notNull().defaultTo(20)).execute();
+  await db.schema
+    .alterTable('employers')
+    .addColumn('rate_bp', 'integer', (c) => c.notNull().defaultTo(20))
+    .execute();
   await db.schema.dropTable('employer_grades').execute();
   await db.schema.dropTable('floating_grades').execute();
   await db.schema.dropTable('benchmark_rates').execute();

@@ -20,7 +20,10 @@ describe('collection service', () => {
   const post = async (path: string, body: unknown) => {
     const res = await fetch(`${service.url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await authHeader(path.startsWith('/transfers') ? 'system' : 'provincial_agency')) },
+      headers: {
+        'content-type': 'application/json',
+        ...(await authHeader(path.startsWith('/transfers') ? 'system' : 'provincial_agency')),
+      },
       body: JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as any };
@@ -31,7 +34,12 @@ describe('collection service', () => {
     const employer = await post('/employers', { cityCode: city, name: 'Test Works', industryClass: 3, monthlyPayrollFen: '100000000' });
     expect(employer.status).toBe(201);
     for (const month of months) {
-      const r = await post('/contributions', { employerId: employer.body.id, month, amountFen, reference: `R-${employer.body.id}-${month}` });
+      const r = await post('/contributions', {
+        employerId: employer.body.id,
+        month,
+        amountFen,
+        reference: `R-${employer.body.id}-${month}`,
+      });
       expect(r.status).toBe(201);
     }
     return employer.body.id as string;

@@ -19,7 +19,9 @@ export async function onceEach<I, R>(
   if (new Set(keys).size !== keys.length) throw new Error('onceEach: a key appears twice in one batch');
   await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${[...keys].sort()}::text[]) as k`.execute(trx);
   const stored = new Map(
-    (await trx.selectFrom('idempotency_records').select(['key', 'request_hash', 'response']).where('key', 'in', keys).execute()).map((r) => [r.key, r]),
+    (await trx.selectFrom('idempotency_records').select(['key', 'request_hash', 'response']).where('key', 'in', keys).execute()).map(
+      (r) => [r.key, r],
+    ),
   );
   const fresh = items.filter((i) => {
     const record = stored.get(i.key);
@@ -32,11 +34,20 @@ export async function onceEach<I, R>(
   if (fresh.length > 0) {
     await trx
       .insertInto('idempotency_records')
-      .values(fresh.map((i, n) => ({ key: i.key, request_hash: requestHash(i.request), response: JSON.stringify(responses[n]) as unknown, created_at: new Date() })))
+      .values(
+        fresh.map((i, n) => ({
+          key: i.key,
+          request_hash: requestHash(i.request),
+          response: JSON.stringify(responses[n]) as unknown,
+          created_at: new Date(),
+        })),
+      )
       .execute();
   }
   const answered = new Map(fresh.map((i, n) => [i.key, responses[n] as R]));
   return items.map((i) =>
-    answered.has(i.key) ? { response: answered.get(i.key) as R, replayed: false } : { response: stored.get(i.key)!.response as R, replayed: true },
+    answered.has(i.key)
+      ? { response: answered.get(i.key) as R, replayed: false }
+      : { response: stored.get(i.key)!.response as R, replayed: true },
   );
 }

@@ -10,7 +10,16 @@ import { collectionService } from './service';
 const LANZHOU = '620100';
 const JIUQUAN = '620900';
 const BENCHMARKS_2015 = { 1: 20, 2: 40, 3: 70, 4: 90, 5: 110, 6: 130, 7: 160, 8: 190 };
-const GRADES_2015 = { 1: [100, 120, 150], 2: [50, 80, 100, 120, 150], 3: [50, 80, 100, 120, 150], 4: [50, 80, 100, 120, 150], 5: [50, 80, 100, 120, 150], 6: [50, 80, 100, 120, 150], 7: [50, 80, 100, 120, 150], 8: [50, 80, 100, 120, 150] };
+const GRADES_2015 = {
+  1: [100, 120, 150],
+  2: [50, 80, 100, 120, 150],
+  3: [50, 80, 100, 120, 150],
+  4: [50, 80, 100, 120, 150],
+  5: [50, 80, 100, 120, 150],
+  6: [50, 80, 100, 120, 150],
+  7: [50, 80, 100, 120, 150],
+  8: [50, 80, 100, 120, 150],
+};
 
 describe('rates as data, payroll declarations and what employers owe', () => {
   let service: RunningService<CollectionDB>;
@@ -23,7 +32,13 @@ describe('rates as data, payroll declarations and what employers owe', () => {
   });
   afterAll(() => service.stop());
 
-  const call = async (method: string, path: string, body?: unknown, role: Parameters<typeof authHeader>[0] = 'provincial_agency', cityCode?: string) => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    role: Parameters<typeof authHeader>[0] = 'provincial_agency',
+    cityCode?: string,
+  ) => {
     const res = await fetch(`${service.url}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...(await authHeader(role, cityCode ? { cityCode } : {})) },
@@ -51,7 +66,12 @@ describe('rates as data, payroll declarations and what employers owe', () => {
   });
 
   it('publishes a future version, and refuses one in the past, a duplicate or overlapping date, and class 1 below its benchmark', async () => {
-    const next = { effectiveFrom: '2031-01-01', benchmarksBp: { ...BENCHMARKS_2015, 8: 210 }, grades: GRADES_2015, reason: 'mining claims above premiums' };
+    const next = {
+      effectiveFrom: '2031-01-01',
+      benchmarksBp: { ...BENCHMARKS_2015, 8: 210 },
+      grades: GRADES_2015,
+      reason: 'mining claims above premiums',
+    };
     const published = await post('/rates/versions', next);
     expect(published.status).toBe(201);
     expect(published.body).toMatchObject({ effectiveFrom: '2031-01-01', benchmarksBp: { 8: 210 }, inForce: false });
@@ -61,7 +81,7 @@ describe('rates as data, payroll declarations and what employers owe', () => {
     expect(duplicate.body.error.message).toMatch(/overlaps the version in force from 2031-01-01/);
     const overlapping = await post('/rates/versions', { ...next, effectiveFrom: '2030-07-01' });
     expect(overlapping.status).toBe(409);
-    expect(fields(overlapping.body)).toEqual(['body.effectiveFrom: must be after 2031-01-01, the latest version\'s first day']);
+    expect(fields(overlapping.body)).toEqual(["body.effectiveFrom: must be after 2031-01-01, the latest version's first day"]);
 
     const past = await post('/rates/versions', { ...next, effectiveFrom: '2024-01-01' });
     expect(past.status).toBe(422);
@@ -71,7 +91,11 @@ describe('rates as data, payroll declarations and what employers owe', () => {
     expect(midMonth.status).toBe(400);
     expect(fields(midMonth.body)).toEqual(['body.effectiveFrom: must be the first day of a month']);
 
-    const classOneDown = await post('/rates/versions', { ...next, effectiveFrom: '2032-01-01', grades: { ...GRADES_2015, 1: [80, 100, 120] } });
+    const classOneDown = await post('/rates/versions', {
+      ...next,
+      effectiveFrom: '2032-01-01',
+      grades: { ...GRADES_2015, 1: [80, 100, 120] },
+    });
     expect(classOneDown.status).toBe(400);
     expect(fields(classOneDown.body)).toEqual(['body.grades.1: class 1 may not float below its benchmark (100%)']);
 
@@ -81,13 +105,19 @@ describe('rates as data, payroll declarations and what employers owe', () => {
 
   it('revises a version not yet in force, and refuses to change one in force, in the service and in the database', async () => {
     const revised = await call('PUT', '/rates/versions/2031-01-01', {
-      effectiveFrom: '2031-01-01', benchmarksBp: { ...BENCHMARKS_2015, 8: 200 }, grades: GRADES_2015, reason: 'mining: a smaller rise',
+      effectiveFrom: '2031-01-01',
+      benchmarksBp: { ...BENCHMARKS_2015, 8: 200 },
+      grades: GRADES_2015,
+      reason: 'mining: a smaller rise',
     });
     expect(revised.status).toBe(200);
     expect(revised.body.benchmarksBp['8']).toBe(200);
 
     const inForce = await call('PUT', '/rates/versions/2015-10-01', {
-      effectiveFrom: '2015-10-01', benchmarksBp: { ...BENCHMARKS_2015, 1: 10 }, grades: GRADES_2015, reason: 'rewrite history',
+      effectiveFrom: '2015-10-01',
+      benchmarksBp: { ...BENCHMARKS_2015, 1: 10 },
+      grades: GRADES_2015,
+      reason: 'rewrite history',
     });
     expect(inForce.status).toBe(409);
     expect(inForce.body.error.message).toBe('the rate version in force from 2015-10-01 may not be changed: publish a new version instead');
@@ -130,15 +160,22 @@ describe('rates as data, payroll declarations and what employers owe', () => {
     const past = await post(`/employers/${classOne}/grades`, { effectiveFrom: thisMonth, gradePct: 120, reason: 'late' });
     expect(past.status).toBe(422);
 
-    const up = await post(`/employers/${classOne}/grades`, { effectiveFrom: '2031-01-01', gradePct: 120, reason: 'a new injury, ratio 180%' });
+    const up = await post(`/employers/${classOne}/grades`, {
+      effectiveFrom: '2031-01-01',
+      gradePct: 120,
+      reason: 'a new injury, ratio 180%',
+    });
     expect(up.status).toBe(201);
     expect((await post(`/employers/${classOne}/grades`, { effectiveFrom: '2031-01-01', gradePct: 150, reason: 'again' })).status).toBe(409);
-    await expect(sql`update employer_grades set grade_pct = 150 where employer_id = ${classOne} and effective_from = ${thisMonth}`.execute(service.db)).rejects.toThrow(
-      /grade in force from .* may not be changed/,
-    );
+    await expect(
+      sql`update employer_grades set grade_pct = 150 where employer_id = ${classOne} and effective_from = ${thisMonth}`.execute(service.db),
+    ).rejects.toThrow(/grade in force from .* may not be changed/);
 
     // December 2030 at the 2015 rates; January 2031 at the class's grade 120% (the class 1 benchmark stays 0.2%).
-    for (const [month, reference] of [['2030-12', 'DECL-OFFICE-2030-12'], ['2031-01', 'DECL-OFFICE-2031-01']] as const) {
+    for (const [month, reference] of [
+      ['2030-12', 'DECL-OFFICE-2030-12'],
+      ['2031-01', 'DECL-OFFICE-2031-01'],
+    ] as const) {
       expect((await post('/payroll-declarations', { employerId: classOne, month, payrollFen: '3000000', reference })).status).toBe(201);
     }
     const dues = (await get(`/employers/${classOne}/dues?from=2030-12&to=2031-01&asOf=2031-01-01`)).dues;
@@ -149,7 +186,7 @@ describe('rates as data, payroll declarations and what employers owe', () => {
     ]);
   });
 
-  it('records a declaration once by the bureau\'s reference, and refuses bad ones naming the field and rule, changing nothing', async () => {
+  it("records a declaration once by the bureau's reference, and refuses bad ones naming the field and rule, changing nothing", async () => {
     const employer = await register(JIUQUAN, 3, 'Declared Works');
     const good = { employerId: employer, month: '2025-07', payrollFen: '12345678', reference: 'DECL-JQ-2025-07' };
     expect((await post('/payroll-declarations', good)).status).toBe(201);
@@ -194,7 +231,9 @@ describe('rates as data, payroll declarations and what employers owe', () => {
     await receipt(short, '5000', '2025-10-15', 2); // 30 days late; 10,000 still unpaid
 
     const account = await get(`/income-accounts/${city}/2025-09?asOf=2025-10-15`);
-    const byName = Object.fromEntries(account.employers.map((e: any) => [e.name, [e.dueFen, e.receivedFen, e.arrearsFen, e.lateFeeFen, e.status]]));
+    const byName = Object.fromEntries(
+      account.employers.map((e: any) => [e.name, [e.dueFen, e.receivedFen, e.arrearsFen, e.lateFeeFen, e.status]]),
+    );
     expect(byName).toEqual({
       'On Time Co': ['40000', '40000', '0', '0', 'paid'],
       // 180,000 x 20 days x 5 / 10,000 = 1,800
@@ -218,7 +257,17 @@ describe('rates as data, payroll declarations and what employers owe', () => {
     expect((await call('GET', `/income-accounts/${city}/2025-09`, undefined, 'city_agency', city)).status).toBe(200);
     expect((await call('GET', `/income-accounts/${city}/2025-09`, undefined, 'city_agency', LANZHOU)).status).toBe(403);
     expect((await call('GET', `/employers/${late}/dues`, undefined, 'city_agency', LANZHOU)).status).toBe(403);
-    expect((await call('POST', '/payroll-declarations', { employerId: late, month: '2025-10', payrollFen: '1', reference: 'X' }, 'city_agency', city)).status).toBe(403);
+    expect(
+      (
+        await call(
+          'POST',
+          '/payroll-declarations',
+          { employerId: late, month: '2025-10', payrollFen: '1', reference: 'X' },
+          'city_agency',
+          city,
+        )
+      ).status,
+    ).toBe(403);
   });
 
   it('lets only the provincial agency publish rates and grades; every role reads them', async () => {

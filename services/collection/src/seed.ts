@@ -34,10 +34,18 @@ export async function seedCollection(db: Kysely<CollectionDB>, logger: Logger, n
     const inserted = await db.insertInto('employers').values(rows).returning('id').execute();
     await db
       .insertInto('employer_grades')
-      .values(inserted.map((e) => ({ employer_id: e.id, effective_from: `${month}-01`, grade_pct: NEW_EMPLOYER_GRADE_PCT, reason: 'new employer: the benchmark', decided_by: 'demo seed' })))
+      .values(
+        inserted.map((e) => ({
+          employer_id: e.id,
+          effective_from: `${month}-01`,
+          grade_pct: NEW_EMPLOYER_GRADE_PCT,
+          reason: 'new employer: the benchmark',
+          decided_by: 'demo seed',
+        })),
+      )
       .execute();
     count += inserted.length;
   }
   const fed = await feedDemoProvince(db, CITY_CODES, month);
-  logger.info({ employers: count, ...fed }, 'seeded demo employers and the tax bureau\'s last two months');
+  logger.info({ employers: count, ...fed }, "seeded demo employers and the tax bureau's last two months");
 }

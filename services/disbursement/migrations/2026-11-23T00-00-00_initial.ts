@@ -15,10 +15,18 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('bank_account', 'text', (c) => c.notNull())
     .addColumn('bank_account_hash', 'text', (c) => c.notNull())
     .addColumn('bank_name', 'text', (c) => c.notNull())
-    .addColumn('bank_status', 'text', (c) => c.notNull().defaultTo('valid').check(sql`bank_status in ('valid', 'invalid')`))
+    .addColumn('bank_status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('valid')
+        .check(sql`bank_status in ('valid', 'invalid')`),
+    )
     .addColumn('bank_verified_at', 'timestamptz')
     .addColumn('status', 'text', (c) =>
-      c.notNull().defaultTo('active').check(sql`status in ('active', 'suspended', 'deceased', 'retired')`),
+      c
+        .notNull()
+        .defaultTo('active')
+        .check(sql`status in ('active', 'suspended', 'deceased', 'retired')`),
     )
     .addColumn('disability_grade', 'smallint', (c) => c.check(sql`disability_grade between 1 and 10`))
     .addColumn('own_wage_fen', 'bigint', (c) => c.check(sql`own_wage_fen >= 0`))
@@ -30,7 +38,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('dependants', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     // Mirrors the benefits module's case-facts rules, so no row can reach it half-formed.
-    .addCheckConstraint('beneficiaries_case_facts', sql`kind = 'hospital' or (own_wage_fen is not null and injury_recognition_date is not null)`)
+    .addCheckConstraint(
+      'beneficiaries_case_facts',
+      sql`kind = 'hospital' or (own_wage_fen is not null and injury_recognition_date is not null)`,
+    )
     .addCheckConstraint('beneficiaries_death_cause', sql`(death_date is null) = (death_cause is null)`)
     .addCheckConstraint(
       'beneficiaries_deceased',
@@ -54,7 +65,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('beneficiary_id', 'bigint', (c) => c.notNull().references('beneficiaries.id'))
     .addColumn('city_code', 'text', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull().check(sql`type in ('disability_subsidy', 'death_benefits', 'medical_settlement')`))
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending').check(sql`status in ('pending', 'approved', 'paid')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`status in ('pending', 'approved', 'paid')`),
+    )
     // Only a hospital's medical settlement has a billed amount; the others follow the standards.
     .addColumn('billed_fen', 'bigint', (c) => c.check(sql`billed_fen > 0`))
     .addColumn('approved_at', 'timestamptz')
@@ -83,7 +99,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('month', 'text', (c) => c.notNull())
     .addColumn('city_code', 'text', (c) => c.notNull())
     .addColumn('amount_fen', 'bigint', (c) => c.notNull().check(sql`amount_fen >= 0`))
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('active').check(sql`status in ('active', 'released', 'consumed')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('active')
+        .check(sql`status in ('active', 'released', 'consumed')`),
+    )
     .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('closed_at', 'timestamptz')
@@ -141,7 +162,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('basis', 'text', (c) => c.notNull())
     .addColumn('due_date', 'timestamptz', (c) => c.notNull())
     .addColumn('status', 'text', (c) =>
-      c.notNull().defaultTo('pending').check(sql`status in ('pending', 'held', 'deferred', 'paid', 'failed')`),
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`status in ('pending', 'held', 'deferred', 'paid', 'failed')`),
     )
     .addColumn('hold_reason', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -156,7 +180,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     nulls not distinct`.execute(db);
   await db.schema.createIndex('entitlements_run').on('entitlements').columns(['city_code', 'payout_month', 'id']).execute();
   await db.schema.createIndex('entitlements_beneficiary').on('entitlements').column('beneficiary_id').execute();
-  await db.schema.createIndex('entitlements_claim').on('entitlements').column('claim_id').where(sql.ref('claim_id'), 'is not', null).execute();
+  await db.schema
+    .createIndex('entitlements_claim')
+    .on('entitlements')
+    .column('claim_id')
+    .where(sql.ref('claim_id'), 'is not', null)
+    .execute();
 
   await db.schema
     .createTable('payout_batches')

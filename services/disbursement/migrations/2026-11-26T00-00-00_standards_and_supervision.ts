@@ -71,11 +71,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     alter table entitlements add constraint entitlements_status_check
     check (status in ('pending', 'held', 'deferred', 'paid', 'failed', 'cancelled'))`.execute(db);
-  await db.schema.alterTable('entitlements').addColumn('hold_rules', sql`text[]`).execute();
+  await db.schema
+    .alterTable('entitlements')
+    .addColumn('hold_rules', sql`text[]`)
+    .execute();
   // Which version of its beneficiary's case facts an entitlement was computed from, and the amount
   // computed: the batch screening recomputes the standard only where either changed since (null:
   // always recompute). A trigger bumps the version whenever a case fact changes.
-  await db.schema.alterTable('beneficiaries').addColumn('facts_version', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('beneficiaries')
+    .addColumn('facts_version', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await sql`
     create function beneficiaries_facts_version() returns trigger language plpgsql as $$
     begin
@@ -146,7 +152,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('amount_fen', 'bigint', (c) => c.notNull())
     .addColumn('rules', sql`text[]`, (c) => c.notNull().check(sql`cardinality(rules) > 0`))
     .addColumn('reason', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('open').check(sql`status in ('open', 'released', 'cancelled')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('open')
+        .check(sql`status in ('open', 'released', 'cancelled')`),
+    )
     .addColumn('held_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('decided_at', 'timestamptz')
     .addColumn('decided_by', 'text')
@@ -164,7 +175,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('user_id', 'text', (c) => c.notNull())
     .addColumn('role', 'text', (c) => c.notNull())
     .addColumn('from_ip', 'text')
-    .addColumn('action', 'text', (c) => c.notNull().check(sql`action in ('hold', 'release', 'cancel', 'publish_standard', 'publish_yearly_parameters')`))
+    .addColumn('action', 'text', (c) =>
+      c.notNull().check(sql`action in ('hold', 'release', 'cancel', 'publish_standard', 'publish_yearly_parameters')`),
+    )
     .addColumn('entitlement_id', 'bigint')
     .addColumn('month', 'text')
     .addColumn('city_code', 'text')
@@ -192,7 +205,9 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('beneficiaries').dropColumn('facts_version').execute();
   await db.schema.alterTable('entitlements').dropColumn('hold_rules').execute();
   await sql`alter table entitlements drop constraint entitlements_status_check`.execute(db);
-  await sql`alter table entitlements add constraint entitlements_status_check check (status in ('pending', 'held', 'deferred', 'paid', 'failed'))`.execute(db);
+  await sql`alter table entitlements add constraint entitlements_status_check check (status in ('pending', 'held', 'deferred', 'paid', 'failed'))`.execute(
+    db,
+  );
   await db.schema.dropTable('yearly_parameters').execute();
   await db.schema.dropTable('benefit_standards').execute();
   await sql`drop function append_only()`.execute(db);

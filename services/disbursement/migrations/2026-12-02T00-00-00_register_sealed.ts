@@ -25,7 +25,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   // Sealed values cannot be read back without the key, so going down would lose them.
-  const sealed = await sql<{ n: number }>`select count(*)::int as n from beneficiaries where id_number is null or bank_account is null`.execute(db);
+  const sealed = await sql<{
+    n: number;
+  }>`select count(*)::int as n from beneficiaries where id_number is null or bank_account is null`.execute(db);
   if ((sealed.rows[0]?.n ?? 0) > 0) throw new Error('the register holds sealed identifiers; open them with the service before going down');
   await sql`alter table beneficiaries drop constraint beneficiaries_no_plaintext`.execute(db);
   await sql`alter table beneficiaries drop constraint beneficiaries_identifiers_once`.execute(db);

@@ -66,7 +66,12 @@ export async function seedDisbursement(
   for (const [city, count] of apportionByPopulation(options.beneficiaries)) {
     const hospitals = Math.min(HOSPITALS_PER_CITY, Math.floor(count / 10));
     for (let h = 0; h < hospitals; h++) {
-      claimants.push({ index: rows.length, type: 'medical_settlement', status: 'approved', billedFen: BigInt(randomInt(random, 2_000_000, 30_000_000)) });
+      claimants.push({
+        index: rows.length,
+        type: 'medical_settlement',
+        status: 'approved',
+        billedFen: BigInt(randomInt(random, 2_000_000, 30_000_000)),
+      });
       rows.push({
         ...payee(city),
         bankStatus: 'valid',
@@ -155,7 +160,13 @@ export async function seedDisbursement(
   }
   await postOpeningBalance(db, month, monthly * 2n);
   logger.info(
-    { beneficiaries: rows.length, claims: claims.length, suspiciousCases: planted, openingBalanceFen: (monthly * 2n).toString(), ms: Date.now() - started },
+    {
+      beneficiaries: rows.length,
+      claims: claims.length,
+      suspiciousCases: planted,
+      openingBalanceFen: (monthly * 2n).toString(),
+      ms: Date.now() - started,
+    },
     'seeded demo beneficiary register and opening balance',
   );
 }
@@ -173,10 +184,15 @@ const SHARED_ACCOUNT_HOLDERS = 5;
  * workers of Lanzhou whose allowances all go into one bank account. Claimants are left alone.
  * Returns what was planted (nothing on a register too small to hold it).
  */
-function plantSuspiciousCases(rows: NewBeneficiary[], claimants: ReadonlySet<number>, sharedAccount: string): { duplicateIdNumber: number; sharedAccountHolders: number } {
+function plantSuspiciousCases(
+  rows: NewBeneficiary[],
+  claimants: ReadonlySet<number>,
+  sharedAccount: string,
+): { duplicateIdNumber: number; sharedAccountHolders: number } {
   const longTermWorkers = (city: string) =>
     rows.flatMap((r, i) => (r.cityCode === city && r.kind === 'worker' && r.status === 'active' && !claimants.has(i) ? [r] : []));
-  const asGrade2 = (r: NewBeneficiary) => Object.assign(r, { disabilityGrade: 2, nursingLevel: null, status: 'active', retirementDate: null, bankStatus: 'valid' });
+  const asGrade2 = (r: NewBeneficiary) =>
+    Object.assign(r, { disabilityGrade: 2, nursingLevel: null, status: 'active', retirementDate: null, bankStatus: 'valid' });
   const inLanzhou = longTermWorkers(SHARED_ACCOUNT_CITY);
   const inTianshui = longTermWorkers(SECOND_REGISTRATION_CITY);
   let duplicateIdNumber = 0;

@@ -53,7 +53,13 @@ export function disbursementService(
         app.use(poolRoutes(db, access));
         app.use(beneficiaryRoutes(db, bank, cipher, access));
         app.use(draftRoutes(db, standards, access));
-        app.use(payoutRoutes(db, bank, standards, access, { metrics: paymentMetrics(metrics.registry), provincialConcurrency: config.PROVINCIAL_PAYOUT_CONCURRENCY, cipher }));
+        app.use(
+          payoutRoutes(db, bank, standards, access, {
+            metrics: paymentMetrics(metrics.registry),
+            provincialConcurrency: config.PROVINCIAL_PAYOUT_CONCURRENCY,
+            cipher,
+          }),
+        );
         app.use(payoutReportRoutes(db, access));
         app.use(holdRoutes(db, bank, access));
         app.use(standardsRoutes(db, standards, access));
@@ -62,7 +68,8 @@ export function disbursementService(
     // The register's ID numbers and accounts under REGISTER_KEY before anything reads them (see `sealRegister`).
     prepare: async ({ db, logger }) => {
       const result = await sealRegister(db, cipher);
-      if (result.sealed + result.rekeyed > 0) logger.info({ ...result, keyId: cipher.keyId }, 'register identifiers encrypted under the current register key');
+      if (result.sealed + result.rekeyed > 0)
+        logger.info({ ...result, keyId: cipher.keyId }, 'register identifiers encrypted under the current register key');
     },
     seed: ({ db, logger, config: c }) => seedDisbursement(db, logger, { beneficiaries: c.DEMO_BENEFICIARIES, standards, cipher }),
   };

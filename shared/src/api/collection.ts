@@ -55,7 +55,11 @@ const dayString = z.iso.date('must be a date written YYYY-MM-DD');
 const effectiveFrom = dayString.refine((d) => d.endsWith('-01'), 'must be the first day of a month');
 const reason = z.string().trim().min(1, 'must give a reason').max(500);
 const industryClassKey = z.enum(['1', '2', '3', '4', '5', '6', '7', '8'], 'must be an industry risk class 1-8');
-const gradePct = z.number().int('must be a whole percent').min(1, 'must be a percent of the benchmark above 0').max(300, 'must be at most 300% of the benchmark');
+const gradePct = z
+  .number()
+  .int('must be a whole percent')
+  .min(1, 'must be a percent of the benchmark above 0')
+  .max(300, 'must be at most 300% of the benchmark');
 
 /** The tax bureau declares an employer's payroll for a month; `reference` is its own declaration number. */
 export const declarePayrollSchema = z.object({
@@ -73,7 +77,10 @@ export type DeclarePayrollRequest = z.infer<typeof declarePayrollSchema>;
 export const publishRateVersionSchema = z
   .object({
     effectiveFrom,
-    benchmarksBp: z.record(industryClassKey, z.number().int('must be whole basis points').min(1, 'must be at least 1 basis point').max(10_000)),
+    benchmarksBp: z.record(
+      industryClassKey,
+      z.number().int('must be whole basis points').min(1, 'must be at least 1 basis point').max(10_000),
+    ),
     grades: z.record(
       industryClassKey,
       z

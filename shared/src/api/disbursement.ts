@@ -115,7 +115,6 @@ export const payProvinceSchema = z.object({
 });
 export type PayProvinceRequest = z.infer<typeof payProvinceSchema>;
 
-
 export interface ProvincialPayout {
   month: string;
   cities: ProvincialCityPayout[];
@@ -143,8 +142,6 @@ export interface FailedPayee {
     repaid: boolean;
   }[];
 }
-
-
 
 /** Corrected bank details for a beneficiary; the account is re-verified before the next payment. */
 export const correctBankAccountSchema = z.object({

@@ -5,55 +5,38 @@ import type { Deadlines } from './deadlines';
 import type { CityClosure, CityOutcome, OperatorDecision, StepFailure } from './operator';
 
 /** Stages of one city's month, in order. */
-export const STAGES = [
-  'transfer',
-  'plan',
-  'hrss_review',
-  'finance_review',
-  'allocation',
-  'payout',
-  'reconciliation',
-  'closed',
-] as const;
+export const STAGES = ['transfer', 'plan', 'hrss_review', 'finance_review', 'allocation', 'payout', 'reconciliation', 'closed'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** Who or what a stage is waiting for; shown to operators as the WaitingFor search attribute. */
 export type WaitingFor =
-  | 'city_agency'
-  | 'hrss_reviewer'
-  | 'finance_reviewer'
-  | 'collection'
-  | 'budget'
-  | 'disbursement'
-  | 'payout_day'
-  | 'operator'
-  | 'nobody';
-
-
+  'city_agency' | 'hrss_reviewer' | 'finance_reviewer' | 'collection' | 'budget' | 'disbursement' | 'payout_day' | 'operator' | 'nobody';
 
 /** Timing and retry knobs; production uses the defaults, tests shrink them. */
-export const cycleSettingsSchema = z.object({
-  payoutBatchSize: z.number().int().min(1).max(20_000).default(2_000),
-  retryInitialIntervalMs: z.number().int().min(10).default(1_000),
-  retryMaximumIntervalMs: z.number().int().min(10).default(60_000),
-  heartbeatTimeoutMs: z.number().int().min(500).default(30_000),
-  /**
-   * How long before the payout deadline a city whose payout is not complete raises the early
-   * warning `payout_at_risk`; DEFAULT_PAYOUT_WARNING_LEAD_DAYS calendar days when absent.
-   */
-  payoutWarningLeadMs: z.number().int().min(0).optional(),
-  /**
-   * The province's payout day (ISO-8601 instant it begins): a city whose payout is prepared
-   * earlier waits for it, and the province pays every such city in one task; one prepared later
-   * pays at once. Absent: each city pays as soon as its payout is prepared.
-   */
-  payoutDay: z.iso.datetime().optional(),
-  /** Set with payoutDay: how long past the day's start a city waits for the province's word before paying itself. */
-  provincialPayoutGraceMs: z.number().int().min(0).optional(),
-}).refine((s) => (s.payoutDay === undefined) === (s.provincialPayoutGraceMs === undefined), {
-  message: 'payoutDay and provincialPayoutGraceMs are set together',
-  path: ['provincialPayoutGraceMs'],
-});
+export const cycleSettingsSchema = z
+  .object({
+    payoutBatchSize: z.number().int().min(1).max(20_000).default(2_000),
+    retryInitialIntervalMs: z.number().int().min(10).default(1_000),
+    retryMaximumIntervalMs: z.number().int().min(10).default(60_000),
+    heartbeatTimeoutMs: z.number().int().min(500).default(30_000),
+    /**
+     * How long before the payout deadline a city whose payout is not complete raises the early
+     * warning `payout_at_risk`; DEFAULT_PAYOUT_WARNING_LEAD_DAYS calendar days when absent.
+     */
+    payoutWarningLeadMs: z.number().int().min(0).optional(),
+    /**
+     * The province's payout day (ISO-8601 instant it begins): a city whose payout is prepared
+     * earlier waits for it, and the province pays every such city in one task; one prepared later
+     * pays at once. Absent: each city pays as soon as its payout is prepared.
+     */
+    payoutDay: z.iso.datetime().optional(),
+    /** Set with payoutDay: how long past the day's start a city waits for the province's word before paying itself. */
+    provincialPayoutGraceMs: z.number().int().min(0).optional(),
+  })
+  .refine((s) => (s.payoutDay === undefined) === (s.provincialPayoutGraceMs === undefined), {
+    message: 'payoutDay and provincialPayoutGraceMs are set together',
+    path: ['provincialPayoutGraceMs'],
+  });
 export type CycleSettings = z.infer<typeof cycleSettingsSchema>;
 
 /** Input of the province workflow. Versioned: add fields, never change their meaning. */
@@ -87,7 +70,6 @@ export interface LateRepaymentResult {
   payout: PayoutProgress;
 }
 
-
 /** A recorded human decision on a plan version. */
 export interface Decision {
   planVersion: number;
@@ -108,11 +90,6 @@ export interface PlanState {
   hrssApprovedBy: string | null;
   returnReason: string | null;
 }
-
-
-
-
-
 
 /** The most deferred entitlements a report names one by one; the count and total cover all. */
 export const DEFERRED_LIST_LIMIT = 1_000;

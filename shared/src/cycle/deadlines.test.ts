@@ -1,4 +1,11 @@
-import { computeDeadlines, LATEST_PAYOUT_DAY, MIN_PROVINCIAL_PAYOUT_GRACE_MS, payoutDayStart, payoutWarningLeadMs, provincialPayoutGraceMs } from './deadlines';
+import {
+  computeDeadlines,
+  LATEST_PAYOUT_DAY,
+  MIN_PROVINCIAL_PAYOUT_GRACE_MS,
+  payoutDayStart,
+  payoutWarningLeadMs,
+  provincialPayoutGraceMs,
+} from './deadlines';
 
 describe('the payout day', () => {
   it('begins at the start of its day in the province (UTC+8) on the calendar clock', () => {

@@ -42,9 +42,7 @@ export function computeDeadlines(
   for (const stage of DEADLINE_STAGES) {
     const day = days[stage];
     const at =
-      clock.kind === 'calendar'
-        ? Date.UTC(year, monthNumber - 1, day + 1) - 8 * 3600_000
-        : startedAt.getTime() + day * clock.dayMs;
+      clock.kind === 'calendar' ? Date.UTC(year, monthNumber - 1, day + 1) - 8 * 3600_000 : startedAt.getTime() + day * clock.dayMs;
     out[stage] = new Date(at).toISOString();
   }
   return out;
@@ -82,6 +80,7 @@ export const LATEST_PAYOUT_DAY = DEFAULT_DEADLINE_DAYS.payout - DEFAULT_PAYOUT_W
  */
 export function payoutDayStart(month: string, startedAt: Date, clock: CycleClock, day: number): string {
   const [year, monthNumber] = month.split('-').map(Number) as [number, number];
-  const at = clock.kind === 'calendar' ? Date.UTC(year, monthNumber - 1, day) - 8 * 3600_000 : startedAt.getTime() + (day - 1) * clock.dayMs;
+  const at =
+    clock.kind === 'calendar' ? Date.UTC(year, monthNumber - 1, day) - 8 * 3600_000 : startedAt.getTime() + (day - 1) * clock.dayMs;
   return new Date(at).toISOString();
 }

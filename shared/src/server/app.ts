@@ -82,8 +82,10 @@ function transportRefusal(error: unknown, limit: number): HttpError | null {
   if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
     return new HttpError(415, ErrorCode.UnsupportedMediaType, 'the request body must be JSON in UTF-8, without a content encoding');
   }
-  if (error instanceof URIError) return new HttpError(400, ErrorCode.ValidationFailed, 'the request path holds a percent-escape that does not decode');
-  if (typeof status === 'number' && status >= 400 && status < 500) return new HttpError(400, ErrorCode.ValidationFailed, 'the request could not be read');
+  if (error instanceof URIError)
+    return new HttpError(400, ErrorCode.ValidationFailed, 'the request path holds a percent-escape that does not decode');
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return new HttpError(400, ErrorCode.ValidationFailed, 'the request could not be read');
   return null;
 }
 

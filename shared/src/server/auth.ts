@@ -21,11 +21,7 @@ function keyOf(secret: string): Uint8Array {
 }
 
 /** Signs a token for a user (the `token issue` command and tests use it). */
-export async function issueToken(
-  secret: string,
-  user: { userId: string; role: Role; cityCode?: string },
-  ttl = '12h',
-): Promise<string> {
+export async function issueToken(secret: string, user: { userId: string; role: Role; cityCode?: string }, ttl = '12h'): Promise<string> {
   return new SignJWT({ role: user.role, ...(user.cityCode ? { city: user.cityCode } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(user.userId)
@@ -88,7 +84,11 @@ function cityOf(req: Request, where: CityIn): unknown {
 /** Refuses a city agency acting for another city than its own; every other role passes. */
 export function requireOwnCity(actor: Actor, cityCode: unknown): void {
   if (actor.role === 'city_agency' && actor.cityCode !== cityCode) {
-    throw new HttpError(403, ErrorCode.Forbidden, `a city agency of ${actor.cityCode ?? 'no city'} may not act for ${String(cityCode ?? 'an unnamed city')}`);
+    throw new HttpError(
+      403,
+      ErrorCode.Forbidden,
+      `a city agency of ${actor.cityCode ?? 'no city'} may not act for ${String(cityCode ?? 'an unnamed city')}`,
+    );
   }
 }
 
@@ -101,7 +101,9 @@ export function allow(roles: readonly Role[], cityIn?: CityIn): RequestHandler {
     const actor = req.actor;
     if (!actor) return next(new HttpError(401, ErrorCode.Unauthorized, 'a bearer token is required'));
     if (!roles.includes(actor.role)) {
-      return next(new HttpError(403, ErrorCode.Forbidden, `role ${actor.role} may not ${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`));
+      return next(
+        new HttpError(403, ErrorCode.Forbidden, `role ${actor.role} may not ${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`),
+      );
     }
     try {
       if (cityIn) requireOwnCity(actor, cityOf(req, cityIn));

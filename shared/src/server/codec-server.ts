@@ -60,7 +60,8 @@ export function createCodecServerApp(options: CodecServerOptions): Express {
   const operator = guard(options.authSecret)(['operator']);
   const operatorOnly: RequestHandler[] = [cookieToBearer, operator];
 
-  const handle = (direction: 'encode' | 'decode'): RequestHandler =>
+  const handle =
+    (direction: 'encode' | 'decode'): RequestHandler =>
     async (req, res) => {
       const body = req.body as { payloads?: unknown } | undefined;
       if (!body || !Array.isArray(body.payloads)) {
@@ -74,7 +75,13 @@ export function createCodecServerApp(options: CodecServerOptions): Express {
         throw new HttpError(422, ErrorCode.ValidationFailed, `cannot ${direction}: ${(error as Error).message}`);
       }
       options.logger.info(
-        { event: `codec_${direction}`, user: req.actor?.userId, from: req.ip, namespace: req.headers['x-namespace'], payloads: payloads.length },
+        {
+          event: `codec_${direction}`,
+          user: req.actor?.userId,
+          from: req.ip,
+          namespace: req.headers['x-namespace'],
+          payloads: payloads.length,
+        },
         `payloads ${direction}d for an operator`,
       );
       res.json({ payloads: result.map(payloadToJson) });

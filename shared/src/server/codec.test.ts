@@ -53,7 +53,10 @@ describe('EncryptionCodec', () => {
     const short = payloadKeyConfig.safeParse({ PAYLOAD_KEY: crypto.randomBytes(16).toString('base64') });
     expect(short.success).toBe(false);
     expect(short.error?.issues[0]?.message).toMatch(/32 random bytes in base64/);
-    const config = payloadKeyConfig.parse({ PAYLOAD_KEY: key.toString('base64'), PAYLOAD_PREVIOUS_KEYS: ` ${crypto.randomBytes(32).toString('base64')} ,` });
+    const config = payloadKeyConfig.parse({
+      PAYLOAD_KEY: key.toString('base64'),
+      PAYLOAD_PREVIOUS_KEYS: ` ${crypto.randomBytes(32).toString('base64')} ,`,
+    });
     expect(config.PAYLOAD_PREVIOUS_KEYS).toHaveLength(1);
     expect(EncryptionCodec.fromConfig(config).keyId).toBe(codec.keyId);
   });
@@ -65,7 +68,12 @@ describe('the codec server', () => {
   let server: Server;
   let url: string;
   beforeAll(async () => {
-    const app = createCodecServerApp({ codec, authSecret: secret, allowedOrigins: [origin], logger: createLogger('codec-server', 'silent') });
+    const app = createCodecServerApp({
+      codec,
+      authSecret: secret,
+      allowedOrigins: [origin],
+      logger: createLogger('codec-server', 'silent'),
+    });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -76,7 +84,11 @@ describe('the codec server', () => {
 
   const encryptedBody = async () => ({ payloads: (await codec.encode([defaultPayloadConverter.toPayload(payee)])).map(payloadToJson) });
   const decode = async (headers: Record<string, string>, path = '/codec/decode') =>
-    fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...headers }, body: JSON.stringify(await encryptedBody()) });
+    fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...headers },
+      body: JSON.stringify(await encryptedBody()),
+    });
 
   it('decrypts for an operator, at <endpoint>/decode and /decode alike', async () => {
     const token = await issueToken(secret, { userId: 'op-1', role: 'operator' });
@@ -113,7 +125,11 @@ describe('the codec server', () => {
 
   it('signs an operator in with a cookie the UI can send, and refuses a non-operator token', async () => {
     const token = await issueToken(secret, { userId: 'op-2', role: 'operator' });
-    const login = await fetch(`${url}/codec/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${token}` });
+    const login = await fetch(`${url}/codec/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `token=${token}`,
+    });
     expect(login.status).toBe(200);
     const cookie = login.headers.get('set-cookie')!;
     expect(cookie).toMatch(new RegExp(`^${CODEC_SESSION_COOKIE}=`));
@@ -123,7 +139,11 @@ describe('the codec server', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe(origin);
     const agency = await issueToken(secret, { userId: 'a-1', role: 'city_agency', cityCode: '620100' });
-    const refused = await fetch(`${url}/codec/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${agency}` });
+    const refused = await fetch(`${url}/codec/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `token=${agency}`,
+    });
     expect(refused.status).toBe(403);
     expect(refused.headers.get('set-cookie')).toBeNull();
   });
@@ -131,10 +151,18 @@ describe('the codec server', () => {
   it('encodes for an operator, and says what is wrong with a bad body', async () => {
     const token = await issueToken(secret, { userId: 'op-3', role: 'operator' });
     const plain = { payloads: [payloadToJson(defaultPayloadConverter.toPayload('x'))] };
-    const res = await fetch(`${url}/codec/encode`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(plain) });
+    const res = await fetch(`${url}/codec/encode`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(plain),
+    });
     const body = (await res.json()) as { payloads: { metadata: Record<string, string> }[] };
     expect(Buffer.from(body.payloads[0]!.metadata.encoding!, 'base64').toString()).toBe(ENCRYPTED_ENCODING);
-    const bad = await fetch(`${url}/codec/decode`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"nope":1}' });
+    const bad = await fetch(`${url}/codec/decode`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{"nope":1}',
+    });
     expect(bad.status).toBe(400);
   });
 });

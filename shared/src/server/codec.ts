@@ -27,7 +27,12 @@ export const payloadKeyConfig = z.object({
   PAYLOAD_PREVIOUS_KEYS: z
     .string()
     .optional()
-    .transform((value) => (value ?? '').split(',').map((k) => k.trim()).filter(Boolean))
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(base64Key)),
 });
 export type PayloadKeyConfig = z.infer<typeof payloadKeyConfig>;

@@ -25,11 +25,7 @@ export function createDb<DB>(url: string, schema: ServiceName, poolSize = 10): K
 }
 
 /** Applies the service's migrations as its owner role; throws with the failing migration's name. */
-export async function migrateToLatest(
-  url: string,
-  schema: ServiceName,
-  migrations: Record<string, Migration>,
-): Promise<string[]> {
+export async function migrateToLatest(url: string, schema: ServiceName, migrations: Record<string, Migration>): Promise<string[]> {
   const db = createDb<unknown>(url, schema, 1);
   try {
     const migrator = new Migrator({

@@ -25,5 +25,4 @@ export function validationError(error: ZodError, where = 'body'): HttpError {
 }
 
 export const notFound = (what: string): HttpError => new HttpError(404, ErrorCode.NotFound, `${what} not found`);
-export const conflict = (code: string, message: string, details?: unknown): HttpError =>
-  new HttpError(409, code, message, details);
+export const conflict = (code: string, message: string, details?: unknown): HttpError => new HttpError(409, code, message, details);

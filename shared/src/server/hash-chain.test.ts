@@ -32,7 +32,13 @@ describe('hash chain', () => {
 
   it('verifies an intact chain across pages', async () => {
     const rows = chain(2_500);
-    expect(await verifyChain(pages(rows), hashOf)).toEqual({ ok: true, checked: 2_500, lastId: '2500', lastHash: rows[2_499]!.hash, broken: null });
+    expect(await verifyChain(pages(rows), hashOf)).toEqual({
+      ok: true,
+      checked: 2_500,
+      lastId: '2500',
+      lastHash: rows[2_499]!.hash,
+      broken: null,
+    });
   });
 
   it('names a row whose content changed', async () => {

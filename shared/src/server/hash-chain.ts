@@ -58,7 +58,13 @@ export async function verifyChain<Row extends ChainRow>(
   for (;;) {
     const rows = await readPage(previous.id, VERIFY_PAGE);
     for (const row of rows) {
-      const broken = (reason: string): ChainVerification => ({ ok: false, checked, lastId: previous.id, lastHash: previous.hash, broken: { id: row.id, reason } });
+      const broken = (reason: string): ChainVerification => ({
+        ok: false,
+        checked,
+        lastId: previous.id,
+        lastHash: previous.hash,
+        broken: { id: row.id, reason },
+      });
       if (hashOf(row) !== row.hash) {
         return broken(`row ${row.id} does not match its hash: its content was changed after it was written`);
       }
@@ -78,7 +84,11 @@ export async function verifyChain<Row extends ChainRow>(
 }
 
 /** `verifyChain` over a chained table (`id`, `prev_hash`, `hash`) of a service's own schema. */
-export function verifyChainTable<Row extends ChainRow>(db: Kysely<any>, table: string, hashOf: (row: Row) => string): Promise<ChainVerification> {
+export function verifyChainTable<Row extends ChainRow>(
+  db: Kysely<any>,
+  table: string,
+  hashOf: (row: Row) => string,
+): Promise<ChainVerification> {
   return verifyChain<Row>((afterId, limit) => {
     let page = db.selectFrom(table).selectAll().orderBy('id').limit(limit);
     if (afterId !== null) page = page.where('id', '>', afterId);

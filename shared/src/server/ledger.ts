@@ -84,16 +84,16 @@ function mergeByAccount(postings: Posting[]): Posting[] {
 
 /** Current balance of an account (debits minus credits), 0 when it never moved. */
 export async function balanceOf(db: Db, account: string): Promise<bigint> {
-  const row = await (db as Kysely<LedgerTables>).selectFrom('ledger_balances').select('balance_fen').where('account', '=', account).executeTakeFirst();
+  const row = await (db as Kysely<LedgerTables>)
+    .selectFrom('ledger_balances')
+    .select('balance_fen')
+    .where('account', '=', account)
+    .executeTakeFirst();
   return BigInt(row?.balance_fen ?? '0');
 }
 
 /** Sum of postings to an account, optionally for entries of one kind and month. */
-export async function postedTo(
-  db: Db,
-  account: string,
-  filter: { kind?: string; month?: string } = {},
-): Promise<bigint> {
+export async function postedTo(db: Db, account: string, filter: { kind?: string; month?: string } = {}): Promise<bigint> {
   let query = (db as Kysely<LedgerTables>)
     .selectFrom('ledger_postings as p')
     .innerJoin('ledger_entries as e', 'e.id', 'p.entry_id')

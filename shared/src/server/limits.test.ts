@@ -37,6 +37,11 @@ describe('TokenBuckets', () => {
 
 describe('requestLimitsConfig', () => {
   it('states the defaults: 1 MiB bodies, 32 levels, 50 a second with bursts of 200', () => {
-    expect(requestLimitsConfig.parse({})).toEqual({ REQUEST_BODY_LIMIT_BYTES: 1_048_576, REQUEST_JSON_MAX_DEPTH: 32, RATE_LIMIT_PER_SECOND: 50, RATE_LIMIT_BURST: 200 });
+    expect(requestLimitsConfig.parse({})).toEqual({
+      REQUEST_BODY_LIMIT_BYTES: 1_048_576,
+      REQUEST_JSON_MAX_DEPTH: 32,
+      RATE_LIMIT_PER_SECOND: 50,
+      RATE_LIMIT_BURST: 200,
+    });
   });
 });

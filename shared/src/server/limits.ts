@@ -22,8 +22,18 @@ const MAX_TRACKED_SUBJECTS = 10_000;
  * retried by the activity, adding load rather than shedding it.
  */
 export const requestLimitsConfig = z.object({
-  REQUEST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').max(64 * 1024 * 1024, 'must be at most 64 MiB').default(DEFAULT_BODY_LIMIT_BYTES),
-  REQUEST_JSON_MAX_DEPTH: z.coerce.number().int().min(2, 'must be at least 2').max(1000, 'must be at most 1000').default(DEFAULT_JSON_MAX_DEPTH),
+  REQUEST_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024, 'must be at least 1024 bytes')
+    .max(64 * 1024 * 1024, 'must be at most 64 MiB')
+    .default(DEFAULT_BODY_LIMIT_BYTES),
+  REQUEST_JSON_MAX_DEPTH: z.coerce
+    .number()
+    .int()
+    .min(2, 'must be at least 2')
+    .max(1000, 'must be at most 1000')
+    .default(DEFAULT_JSON_MAX_DEPTH),
   RATE_LIMIT_PER_SECOND: z.coerce.number().positive('must be more than zero').max(1_000_000).default(DEFAULT_RATE_PER_SECOND),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1, 'must be at least 1').max(1_000_000).default(DEFAULT_RATE_BURST),
 });
@@ -97,9 +107,14 @@ export function rateLimit(limits: RequestLimitsConfig, now: () => number = Date.
     if (wait === 0) return next();
     res.setHeader('Retry-After', String(wait));
     next(
-      new HttpError(429, ErrorCode.RateLimited, `too many requests: at most ${limits.RATE_LIMIT_PER_SECOND} a second per token (bursts of ${limits.RATE_LIMIT_BURST}); retry after ${wait} s`, {
-        retryAfterSeconds: wait,
-      }),
+      new HttpError(
+        429,
+        ErrorCode.RateLimited,
+        `too many requests: at most ${limits.RATE_LIMIT_PER_SECOND} a second per token (bursts of ${limits.RATE_LIMIT_BURST}); retry after ${wait} s`,
+        {
+          retryAfterSeconds: wait,
+        },
+      ),
     );
   };
 }
@@ -114,7 +129,13 @@ function hasBody(headers: Record<string, string | string[] | undefined>): boolea
 export function requireJsonBody(): RequestHandler {
   return (req, _res, next) => {
     if (!hasBody(req.headers) || req.is(['application/json', '+json'])) return next();
-    next(new HttpError(415, ErrorCode.UnsupportedMediaType, `a request body must be JSON (content-type application/json), not ${req.headers['content-type'] ?? 'untyped'}`));
+    next(
+      new HttpError(
+        415,
+        ErrorCode.UnsupportedMediaType,
+        `a request body must be JSON (content-type application/json), not ${req.headers['content-type'] ?? 'untyped'}`,
+      ),
+    );
   };
 }
 

@@ -59,7 +59,9 @@ describe('the ledger and idempotency tables of the migration helpers', () => {
     url.pathname = `/${name}`;
     admin = new Kysely({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: url.toString(), max: 1 }) }) });
     // A new migration runs with its service's schema on the search_path; so does this one.
-    fresh = new Kysely({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: url.toString(), max: 1, options: `-c search_path=${SCHEMA}` }) }) });
+    fresh = new Kysely({
+      dialect: new PostgresDialect({ pool: new Pool({ connectionString: url.toString(), max: 1, options: `-c search_path=${SCHEMA}` }) }),
+    });
     await sql`create schema ${sql.id(SCHEMA)}`.execute(admin);
     await createIdempotencyTable(fresh, SCHEMA);
     await createLedgerTables(fresh, SCHEMA);
@@ -69,24 +71,43 @@ describe('the ledger and idempotency tables of the migration helpers', () => {
     await admin?.destroy();
   });
 
-  it.each(Object.entries(MADE_BY_INITIAL_MIGRATION))('are what the %s service\'s migrations made: columns, constraints, indexes, triggers', async (service, tables) => {
-    const migrated = await describeTables(admin, service, tables);
-    const made = await describeTables(admin, SCHEMA, tables);
-    expect(migrated.columns.length).toBeGreaterThan(0);
-    expect(made).toEqual(migrated);
-  });
+  it.each(Object.entries(MADE_BY_INITIAL_MIGRATION))(
+    "are what the %s service's migrations made: columns, constraints, indexes, triggers",
+    async (service, tables) => {
+      const migrated = await describeTables(admin, service, tables);
+      const made = await describeTables(admin, SCHEMA, tables);
+      expect(migrated.columns.length).toBeGreaterThan(0);
+      expect(made).toEqual(migrated);
+    },
+  );
 
   it('make a ledger that posts a balanced entry and refuses one that does not balance when it commits', async () => {
     await fresh.transaction().execute((trx) =>
-      postEntry(trx, { idempotencyKey: 'helper:1', kind: 'test', month: '2027-02', cityCode: null, postings: [{ account: 'a', amountFen: 5n }, { account: 'b', amountFen: -5n }] }),
+      postEntry(trx, {
+        idempotencyKey: 'helper:1',
+        kind: 'test',
+        month: '2027-02',
+        cityCode: null,
+        postings: [
+          { account: 'a', amountFen: 5n },
+          { account: 'b', amountFen: -5n },
+        ],
+      }),
     );
     await expect(
       fresh.transaction().execute(async (trx) => {
-        const entry = await trx.insertInto('ledger_entries').values({ idempotency_key: 'helper:2', kind: 'test', month: '2027-02' }).returning('id').executeTakeFirstOrThrow();
+        const entry = await trx
+          .insertInto('ledger_entries')
+          .values({ idempotency_key: 'helper:2', kind: 'test', month: '2027-02' })
+          .returning('id')
+          .executeTakeFirstOrThrow();
         await trx.insertInto('ledger_postings').values({ entry_id: entry.id, account: 'a', amount_fen: '7' }).execute();
       }),
     ).rejects.toThrow(/does not balance/);
     const balances = await fresh.selectFrom('ledger_balances').select(['account', 'balance_fen']).orderBy('account').execute();
-    expect(balances).toEqual([{ account: 'a', balance_fen: '5' }, { account: 'b', balance_fen: '-5' }]);
+    expect(balances).toEqual([
+      { account: 'a', balance_fen: '5' },
+      { account: 'b', balance_fen: '-5' },
+    ]);
   });
 });

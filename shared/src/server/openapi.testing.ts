@@ -86,7 +86,11 @@ export function roleMismatches(app: Express, document: OpenApiDocument): Promise
           continue;
         }
         for (const role of ROLES) {
-          const token = await issueToken(OFFLINE_SECRET, { userId: `check-${role}`, role, ...(role === 'city_agency' ? { cityCode: PARAMETER_VALUES.cityCode } : {}) });
+          const token = await issueToken(OFFLINE_SECRET, {
+            userId: `check-${role}`,
+            role,
+            ...(role === 'city_agency' ? { cityCode: PARAMETER_VALUES.cityCode } : {}),
+          });
           const read = method === 'get';
           const res = await fetch(`${base}${url}${read ? `?month=${PARAMETER_VALUES.month}&cityCode=${PARAMETER_VALUES.cityCode}` : ''}`, {
             method: method.toUpperCase(),
@@ -96,7 +100,8 @@ export function roleMismatches(app: Express, document: OpenApiDocument): Promise
           await res.arrayBuffer();
           const refused = res.status === 401 || res.status === 403;
           const allowed = documented.includes(role);
-          if (refused === allowed) mismatches.push(`${method} ${template} as ${role}: documented ${allowed ? 'allowed' : 'refused'}, got ${res.status}`);
+          if (refused === allowed)
+            mismatches.push(`${method} ${template} as ${role}: documented ${allowed ? 'allowed' : 'refused'}, got ${res.status}`);
         }
       }
     }
@@ -112,7 +117,8 @@ export function refusalsWithoutErrorBody(document: OpenApiDocument): string[] {
       const refusals = Object.entries(op.responses ?? {}).filter(([status]) => status.startsWith('4'));
       if (refusals.length === 0) wrong.push(`${method} ${p}: no 4xx answer`);
       for (const [status, response] of refusals) {
-        if (response?.content?.['application/json']?.schema?.$ref !== '#/components/schemas/ErrorBody') wrong.push(`${method} ${p} ${status}`);
+        if (response?.content?.['application/json']?.schema?.$ref !== '#/components/schemas/ErrorBody')
+          wrong.push(`${method} ${p} ${status}`);
       }
     }
   }

@@ -17,7 +17,9 @@ export const errorBodyDoc = errorBodySchema.meta({
 });
 
 /** A JSON body of the given schema, with an example when one helps. */
-export const json = (schema: z.ZodType, example?: unknown) => ({ 'application/json': example === undefined ? { schema } : { schema, example } });
+export const json = (schema: z.ZodType, example?: unknown) => ({
+  'application/json': example === undefined ? { schema } : { schema, example },
+});
 
 /** A 2xx answer with a JSON body. */
 export function ok(description: string, schema: z.ZodType): ResponseConfig {
@@ -63,8 +65,7 @@ export function openApiDocument(options: OpenApiDocumentOptions) {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description:
-      `HS256 token with claims sub (user), role (${ROLES.join(', ')}) and city (for a city agency); issuer provincial-fund, audience provincial-fund-api. Issue one with \`npm run cli -- token issue --role <role> --user <name>\`. Each operation lists the roles it lets through (x-roles); any other role gets 403 FORBIDDEN.`,
+    description: `HS256 token with claims sub (user), role (${ROLES.join(', ')}) and city (for a city agency); issuer provincial-fund, audience provincial-fund-api. Issue one with \`npm run cli -- token issue --role <role> --user <name>\`. Each operation lists the roles it lets through (x-roles); any other role gets 403 FORBIDDEN.`,
   });
   for (const operation of options.operations) registry.registerPath(operation);
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({

@@ -78,8 +78,12 @@ function refuseUnreadable(error: Error & { code?: string }, socket: Duplex): voi
     return;
   }
   const [status, reason] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
-  const body = JSON.stringify(errorBody(ErrorCode.ValidationFailed, status === 431 ? 'the request line or headers are too long' : 'the request is not readable HTTP'));
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const body = JSON.stringify(
+    errorBody(ErrorCode.ValidationFailed, status === 431 ? 'the request line or headers are too long' : 'the request is not readable HTTP'),
+  );
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Entry point of a service process: start, and stop cleanly on SIGTERM or SIGINT. */

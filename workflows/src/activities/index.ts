@@ -192,7 +192,10 @@ export const createActivities = (deps: ActivityDeps) => ({
         `/payouts/${input.month}/province`,
         {
           batchSize: input.batchSize,
-          cities: input.cityCodes.map((cityCode) => ({ cityCode, batchKeyPrefix: `${cityWorkflowId(input.month, cityCode)}:${PAYOUT_BATCH_STEP}` })),
+          cities: input.cityCodes.map((cityCode) => ({
+            cityCode,
+            batchKeyPrefix: `${cityWorkflowId(input.month, cityCode)}:${PAYOUT_BATCH_STEP}`,
+          })),
         },
         { timeoutMs: input.timeoutMs },
       );
@@ -266,7 +269,11 @@ export function reconcileCityFigures(
     eq('allocated = approved', ['allocated', d.allocatedFen], ['approved', approvedFen]),
     eq('allocated = paid + returned + unspent', ['allocated', d.allocatedFen], ['paid+returned+unspent', accounted]),
     { name: 'collection ledger balanced', ok: c.ledgerBalanced, detail: c.ledgerBalanced ? 'every entry balances' : 'unbalanced entries' },
-    { name: 'disbursement ledger balanced', ok: d.ledgerBalanced, detail: d.ledgerBalanced ? 'every entry balances' : 'unbalanced entries' },
+    {
+      name: 'disbursement ledger balanced',
+      ok: d.ledgerBalanced,
+      detail: d.ledgerBalanced ? 'every entry balances' : 'unbalanced entries',
+    },
   ];
   return {
     cityCode,

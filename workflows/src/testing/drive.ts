@@ -80,7 +80,11 @@ export async function startCity(client: Client, taskQueue: string, options: City
     deadlines: options.deadlines ?? deadlinesIn(),
     settings: testSettings(options.settings),
   };
-  const handle = await client.workflow.start(WorkflowNames.cityCycle, { taskQueue, workflowId: cityWorkflowId(month, cityCode), args: [input] });
+  const handle = await client.workflow.start(WorkflowNames.cityCycle, {
+    taskQueue,
+    workflowId: cityWorkflowId(month, cityCode),
+    args: [input],
+  });
   return { handle, input };
 }
 
@@ -90,7 +94,12 @@ export function statusOf(handle: WorkflowHandle): Promise<CityStatus> {
 }
 
 /** Polls the status query until `done` holds; fails naming `what` and the last status after `timeoutMs`. */
-export async function waitForStatus(handle: WorkflowHandle, what: string, done: (status: CityStatus) => boolean, timeoutMs = 20_000): Promise<CityStatus> {
+export async function waitForStatus(
+  handle: WorkflowHandle,
+  what: string,
+  done: (status: CityStatus) => boolean,
+  timeoutMs = 20_000,
+): Promise<CityStatus> {
   const deadline = Date.now() + timeoutMs;
   let last: CityStatus | null = null;
   for (;;) {
@@ -105,7 +114,9 @@ export async function waitForStatus(handle: WorkflowHandle, what: string, done: 
     if (done(last)) return last;
     if (Date.now() > deadline) {
       const { stage, waitingFor, overdue, overdueStages, lastError, plan } = last;
-      throw new Error(`timed out waiting for ${what}; last status ${JSON.stringify({ stage, waitingFor, overdue, overdueStages, lastError, plan: plan?.status })}`);
+      throw new Error(
+        `timed out waiting for ${what}; last status ${JSON.stringify({ stage, waitingFor, overdue, overdueStages, lastError, plan: plan?.status })}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -125,7 +136,9 @@ export async function submitPlan(handle: WorkflowHandle, cityCode: string, lines
 /** HRSS decides on the current version once its review is open. */
 export async function hrssDecides(handle: WorkflowHandle, decision: 'approve' | 'return', reason?: string): Promise<CityStatus> {
   const status = await atStage(handle, 'hrss_review');
-  return handle.executeUpdate(hrssDecisionUpdate, { args: [{ actor: HRSS, planVersion: status.plan!.version, decision, ...(reason ? { reason } : {}) }] });
+  return handle.executeUpdate(hrssDecisionUpdate, {
+    args: [{ actor: HRSS, planVersion: status.plan!.version, decision, ...(reason ? { reason } : {}) }],
+  });
 }
 
 /** Finance decides on the current version once its review is open. */
@@ -196,7 +209,8 @@ export async function failureOf(work: Promise<unknown>): Promise<{ type: string 
     await work;
   } catch (error) {
     for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
-      if (cause instanceof ApplicationFailure) return { type: cause.type, message: cause.message, failed: (error as Error).constructor.name };
+      if (cause instanceof ApplicationFailure)
+        return { type: cause.type, message: cause.message, failed: (error as Error).constructor.name };
     }
     throw error;
   }

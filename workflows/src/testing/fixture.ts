@@ -18,7 +18,10 @@ export function bundleWith(replacement: 'before-patch-workflow.ts' | 'unpatched-
     workflowsPath: require.resolve('../workflows'),
     webpackConfigHook: (config) => {
       config.resolve = config.resolve ?? {};
-      config.resolve.alias = { ...(config.resolve.alias as Record<string, string>), '@temporalio/workflow$': path.join(__dirname, replacement) };
+      config.resolve.alias = {
+        ...(config.resolve.alias as Record<string, string>),
+        '@temporalio/workflow$': path.join(__dirname, replacement),
+      };
       return config;
     },
     logger: new DefaultLogger('WARN'),
@@ -39,7 +42,12 @@ export async function recordFixture(temporalCli: string): Promise<string> {
     stubs.answer('payCity', progress(48, 2));
     stubs.answer('payoutProgress', progress(50, 0));
     const taskQueue = 'fixture-recording';
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await bundleWith('before-patch-workflow.ts'), activities: stubs.activities });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await bundleWith('before-patch-workflow.ts'),
+      activities: stubs.activities,
+    });
     const input: CityCycleInput = {
       schemaVersion: 1,
       month: '2026-12',
@@ -48,7 +56,11 @@ export async function recordFixture(temporalCli: string): Promise<string> {
       settings: testSettings(),
     };
     const history = await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(WorkflowNames.cityCycle, { taskQueue, workflowId: FIXTURE_WORKFLOW_ID, args: [input] });
+      const handle = await env.client.workflow.start(WorkflowNames.cityCycle, {
+        taskQueue,
+        workflowId: FIXTURE_WORKFLOW_ID,
+        args: [input],
+      });
       await approvePlan(handle, input.cityCode);
       await waitForStatus(handle, 'the returned payments', (s) => s.stage === 'payout' && s.waitingFor === 'city_agency');
       await handle.executeUpdate(repayReturnedUpdate, { args: [{ actor: OPERATOR }] });

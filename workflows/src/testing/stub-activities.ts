@@ -1,12 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import {
-  ErrorCode,
-  sumFen,
-  type CityReconciliation,
-  type PayoutProgress,
-  type PlanLine,
-} from '@fund/shared';
+import { ErrorCode, sumFen, type CityReconciliation, type PayoutProgress, type PlanLine } from '@fund/shared';
 import type { createActivities } from '../activities';
 
 /** The cycle's activities, as the workflows call them. */
@@ -78,7 +72,14 @@ function answeredFen(calls: readonly ActivityCall[], name: ActivityName): bigint
 function defaults(calls: readonly ActivityCall[]): Activities {
   return {
     async transferCollections({ month, cityCode }) {
-      return { transferId: `transfer-${month}-${cityCode}`, month, cityCode, amountFen: TRANSFER_FEN, contributionCount: 12, replayed: false };
+      return {
+        transferId: `transfer-${month}-${cityCode}`,
+        month,
+        cityCode,
+        amountFen: TRANSFER_FEN,
+        contributionCount: 12,
+        replayed: false,
+      };
     },
     async receiveTransfer({ transferId, amountFen }) {
       return { id: `receipt-${transferId}`, amountFen, replayed: false };
@@ -198,7 +199,10 @@ export function stubActivities(overrides: Partial<Activities> = {}): StubActivit
     ]),
   ) as unknown as Activities;
 
-  const wrap = (name: ActivityName, around: (previous: (...args: unknown[]) => Promise<unknown>) => (...args: unknown[]) => Promise<unknown>) => {
+  const wrap = (
+    name: ActivityName,
+    around: (previous: (...args: unknown[]) => Promise<unknown>) => (...args: unknown[]) => Promise<unknown>,
+  ) => {
     impls[name] = around(impls[name]!);
   };
 

@@ -25,5 +25,8 @@ export function cycleActivities(settings: CycleSettings) {
   });
   const long: Record<string, unknown> = { payCity, payProvince };
   // The stubs are Proxies: spreading one copies nothing, so route by name.
-  return new Proxy(quick, { get: (target, name, receiver) => (typeof name === 'string' && Object.hasOwn(long, name) ? long[name] : Reflect.get(target, name, receiver)) });
+  return new Proxy(quick, {
+    get: (target, name, receiver) =>
+      typeof name === 'string' && Object.hasOwn(long, name) ? long[name] : Reflect.get(target, name, receiver),
+  });
 }

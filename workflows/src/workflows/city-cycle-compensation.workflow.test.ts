@@ -62,13 +62,19 @@ describe('cityCycle compensation', () => {
       expect(stubs.names().slice(-3)).toEqual(['commitBudget', 'reservePool', 'releaseBudget']);
       expect(stubs.argsOf('releaseBudget')).toEqual([{ month: input.month, cityCode: CITY, version: 1 }]);
       const refused = await statusOf(handle);
-      expect(refused).toMatchObject({ stage: 'finance_review', waitingFor: 'finance_reviewer', plan: { version: 1, status: 'hrss_approved' } });
+      expect(refused).toMatchObject({
+        stage: 'finance_review',
+        waitingFor: 'finance_reviewer',
+        plan: { version: 1, status: 'hrss_approved' },
+      });
       expect(refused.decisions.map((d) => d.step)).toEqual(['submission', 'hrss_review']);
 
       stubs.restore('reservePool');
       await financeDecides(handle, 'approve');
       await handle.result();
-      expect([stubs.count('commitBudget'), stubs.count('reservePool'), stubs.count('releaseBudget'), stubs.count('releasePool')]).toEqual([2, 2, 1, 0]);
+      expect([stubs.count('commitBudget'), stubs.count('reservePool'), stubs.count('releaseBudget'), stubs.count('releasePool')]).toEqual([
+        2, 2, 1, 0,
+      ]);
       expect(await statusOf(handle)).toMatchObject({ stage: 'closed', plan: { status: 'approved' }, allocatedFen: '580000' });
     });
   });
@@ -82,7 +88,11 @@ describe('cityCycle compensation', () => {
       await submitPlan(handle, CITY);
       await hrssDecides(handle, 'approve');
 
-      expect(await failureOf(financeDecides(handle, 'approve'))).toEqual({ failed: 'WorkflowUpdateFailedError', type: ErrorCode.Conflict, message: refusal });
+      expect(await failureOf(financeDecides(handle, 'approve'))).toEqual({
+        failed: 'WorkflowUpdateFailedError',
+        type: ErrorCode.Conflict,
+        message: refusal,
+      });
       expect(stubs.names().slice(-5)).toEqual(['commitBudget', 'reservePool', 'recordReview', 'releasePool', 'releaseBudget']);
       expect(stubs.argsOf('releasePool')).toEqual([{ month: input.month, cityCode: CITY, version: 1 }]);
       expect(stubs.argsOf('releaseBudget')).toEqual([{ month: input.month, cityCode: CITY, version: 1 }]);
@@ -91,7 +101,12 @@ describe('cityCycle compensation', () => {
       stubs.restore('recordReview');
       await financeDecides(handle, 'approve');
       await handle.result();
-      expect(stubs.argsOf('recordReview').filter((r) => r.step === 'finance_review').map((r) => r.actor)).toEqual([FINANCE, FINANCE]);
+      expect(
+        stubs
+          .argsOf('recordReview')
+          .filter((r) => r.step === 'finance_review')
+          .map((r) => r.actor),
+      ).toEqual([FINANCE, FINANCE]);
       expect((await statusOf(handle)).stage).toBe('closed');
     });
   });

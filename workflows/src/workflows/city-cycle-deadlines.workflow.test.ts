@@ -40,7 +40,13 @@ describe('cityCycle overdue at each stage', () => {
       await approvePlan(handle, CITY);
       await handle.result();
       const notices = stubs.argsOf('notifyOverdue');
-      expect(notices[0]).toEqual({ month: input.month, cityCode: CITY, stage: 'transfer', deadline: input.deadlines.transfer, waitingFor: 'collection' });
+      expect(notices[0]).toEqual({
+        month: input.month,
+        cityCode: CITY,
+        stage: 'transfer',
+        deadline: input.deadlines.transfer,
+        waitingFor: 'collection',
+      });
       // The pool's receipt belongs to the transfer stage too, so it may be noticed again, never for another stage.
       expect(new Set(notices.map((n) => n.stage))).toEqual(new Set(['transfer']));
       expect(await statusOf(handle)).toMatchObject({ stage: 'closed', overdueStages: ['transfer'] });
@@ -52,48 +58,63 @@ describe('cityCycle overdue at each stage', () => {
     ['hrss_review', 'hrss_reviewer', (handle) => hrssDecides(handle, 'approve')],
     ['finance_review', 'finance_reviewer', (handle) => financeDecides(handle, 'approve')],
   ];
-  it.each(humanStages)('marks %s overdue when its deadline has passed, keeps waiting for the %s, and closes after the decision', async (stage, waitingFor, decide) => {
-    const stubs = stubActivities();
-    await env.withWorker(stubs, async (taskQueue) => {
-      const { handle, input } = await startCity(env.client, taskQueue, { cityCode: CITY, deadlines: deadlinesIn({ [stage]: -1_000 }) });
-      const steps = humanStages.map(([, , step]) => step);
-      for (const step of steps.slice(0, steps.indexOf(decide))) await step(handle);
+  it.each(humanStages)(
+    'marks %s overdue when its deadline has passed, keeps waiting for the %s, and closes after the decision',
+    async (stage, waitingFor, decide) => {
+      const stubs = stubActivities();
+      await env.withWorker(stubs, async (taskQueue) => {
+        const { handle, input } = await startCity(env.client, taskQueue, { cityCode: CITY, deadlines: deadlinesIn({ [stage]: -1_000 }) });
+        const steps = humanStages.map(([, , step]) => step);
+        for (const step of steps.slice(0, steps.indexOf(decide))) await step(handle);
 
-      const overdue = await waitForStatus(handle, `${stage} overdue`, (s) => s.stage === stage && s.overdue);
-      expect(overdue).toMatchObject({ waitingFor, overdueStages: [stage], deadline: input.deadlines[stage] });
-      await eventually('the overdue notice', () => stubs.count('notifyOverdue') === 1);
-      const attributes = (await handle.describe()).typedSearchAttributes;
-      expect([attributes.get(SearchAttributes.CycleStage), attributes.get(SearchAttributes.Overdue)]).toEqual([stage, true]);
+        const overdue = await waitForStatus(handle, `${stage} overdue`, (s) => s.stage === stage && s.overdue);
+        expect(overdue).toMatchObject({ waitingFor, overdueStages: [stage], deadline: input.deadlines[stage] });
+        await eventually('the overdue notice', () => stubs.count('notifyOverdue') === 1);
+        const attributes = (await handle.describe()).typedSearchAttributes;
+        expect([attributes.get(SearchAttributes.CycleStage), attributes.get(SearchAttributes.Overdue)]).toEqual([stage, true]);
 
-      for (const step of steps.slice(steps.indexOf(decide))) await step(handle);
-      await handle.result();
-      expect(stubs.argsOf('notifyOverdue')).toEqual([{ month: input.month, cityCode: CITY, stage, deadline: input.deadlines[stage], waitingFor }]);
-      expect(await statusOf(handle)).toMatchObject({ stage: 'closed', overdue: false, overdueStages: [stage] });
-      expect(stubs.count('allocate')).toBe(1);
-    });
-  });
+        for (const step of steps.slice(steps.indexOf(decide))) await step(handle);
+        await handle.result();
+        expect(stubs.argsOf('notifyOverdue')).toEqual([
+          { month: input.month, cityCode: CITY, stage, deadline: input.deadlines[stage], waitingFor },
+        ]);
+        expect(await statusOf(handle)).toMatchObject({ stage: 'closed', overdue: false, overdueStages: [stage] });
+        expect(stubs.count('allocate')).toBe(1);
+      });
+    },
+  );
 
   const automatedStages: [DeadlineStage, 'allocate' | 'payCity'][] = [
     ['allocation', 'allocate'],
     ['payout', 'payCity'],
   ];
-  it.each(automatedStages)('marks %s overdue while %s is still working past the deadline, and closes once it answers', async (stage, activity) => {
-    const stubs = stubActivities();
-    const slow = stubs.hold(activity);
-    await env.withWorker(stubs, async (taskQueue) => {
-      const { handle, input } = await startCity(env.client, taskQueue, { cityCode: CITY, deadlines: deadlinesIn({ [stage]: -1_000 }) });
-      await approvePlan(handle, CITY);
-      const overdue = await waitForStatus(handle, `${stage} overdue`, (s) => s.stage === stage && s.overdue);
-      expect(overdue).toMatchObject({ waitingFor: 'disbursement', overdueStages: [stage], deadline: input.deadlines[stage] });
-      await eventually('the overdue notice', () => stubs.count('notifyOverdue') === 1);
-      slow.release();
+  it.each(automatedStages)(
+    'marks %s overdue while %s is still working past the deadline, and closes once it answers',
+    async (stage, activity) => {
+      const stubs = stubActivities();
+      const slow = stubs.hold(activity);
+      await env.withWorker(stubs, async (taskQueue) => {
+        const { handle, input } = await startCity(env.client, taskQueue, { cityCode: CITY, deadlines: deadlinesIn({ [stage]: -1_000 }) });
+        await approvePlan(handle, CITY);
+        const overdue = await waitForStatus(handle, `${stage} overdue`, (s) => s.stage === stage && s.overdue);
+        expect(overdue).toMatchObject({ waitingFor: 'disbursement', overdueStages: [stage], deadline: input.deadlines[stage] });
+        await eventually('the overdue notice', () => stubs.count('notifyOverdue') === 1);
+        slow.release();
 
-      await handle.result();
-      expect(stubs.argsOf('notifyOverdue')).toEqual([{ month: input.month, cityCode: CITY, stage, deadline: input.deadlines[stage], waitingFor: 'disbursement' }]);
-      expect(stubs.count(activity)).toBe(1);
-      expect(await statusOf(handle)).toMatchObject({ stage: 'closed', overdueStages: [stage], allocatedFen: '580000', payout: { paid: 12 } });
-    });
-  });
+        await handle.result();
+        expect(stubs.argsOf('notifyOverdue')).toEqual([
+          { month: input.month, cityCode: CITY, stage, deadline: input.deadlines[stage], waitingFor: 'disbursement' },
+        ]);
+        expect(stubs.count(activity)).toBe(1);
+        expect(await statusOf(handle)).toMatchObject({
+          stage: 'closed',
+          overdueStages: [stage],
+          allocatedFen: '580000',
+          payout: { paid: 12 },
+        });
+      });
+    },
+  );
 });
 
 describe('cityCycle payout early warning', () => {

@@ -1,7 +1,17 @@
 import { closeCityUpdate, ErrorCode, retryStepUpdate, type CityReconciliation } from '@fund/shared';
 import { startWorkflowTestEnvironment, type WorkflowTestEnvironment } from '../testing/environment';
 import { stubActivities } from '../testing/stub-activities';
-import { approvePlan, eventually, HRSS, OPERATOR, refusal, startCity, statusOf, waitForStatus, type WorkflowHandle } from '../testing/drive';
+import {
+  approvePlan,
+  eventually,
+  HRSS,
+  OPERATOR,
+  refusal,
+  startCity,
+  statusOf,
+  waitForStatus,
+  type WorkflowHandle,
+} from '../testing/drive';
 
 // A step refused for good stops the city at its stage until an operator retries it or closes the city.
 
@@ -16,7 +26,8 @@ afterAll(async () => {
 });
 
 const waitingForOperator = (handle: WorkflowHandle) => waitForStatus(handle, 'the operator', (s) => s.waitingFor === 'operator');
-const retry = (handle: WorkflowHandle, reason = 'cause fixed') => handle.executeUpdate(retryStepUpdate, { args: [{ actor: OPERATOR, reason }] });
+const retry = (handle: WorkflowHandle, reason = 'cause fixed') =>
+  handle.executeUpdate(retryStepUpdate, { args: [{ actor: OPERATOR, reason }] });
 const close = (handle: WorkflowHandle, reason: string) => handle.executeUpdate(closeCityUpdate, { args: [{ actor: OPERATOR, reason }] });
 
 describe('cityCycle: a step that fails for good waits for an operator', () => {
@@ -28,7 +39,12 @@ describe('cityCycle: a step that fails for good waits for an operator', () => {
       const stuck = await waitingForOperator(handle);
       expect(stuck).toMatchObject({
         stage: 'transfer',
-        failure: { stage: 'transfer', step: 'transfer', attempt: 1, error: `${ErrorCode.Conflict}: the special account is closed for the day` },
+        failure: {
+          stage: 'transfer',
+          step: 'transfer',
+          attempt: 1,
+          error: `${ErrorCode.Conflict}: the special account is closed for the day`,
+        },
         transferredFen: null,
       });
       expect(stubs.argsOf('reverseTransfer')).toEqual([{ month: input.month, cityCode: CITY, attempt: 1 }]);
@@ -38,7 +54,9 @@ describe('cityCycle: a step that fails for good waits for an operator', () => {
 
       stubs.restore('receiveTransfer');
       const retried = await retry(handle, 'the special account reopened');
-      expect(retried.operatorDecisions).toEqual([expect.objectContaining({ action: 'retry', stage: 'transfer', step: 'transfer', userId: OPERATOR.userId })]);
+      expect(retried.operatorDecisions).toEqual([
+        expect.objectContaining({ action: 'retry', stage: 'transfer', step: 'transfer', userId: OPERATOR.userId }),
+      ]);
       const planning = await waitForStatus(handle, 'the plan stage', (s) => s.stage === 'plan');
       expect(planning).toMatchObject({ failure: null, lastError: null, waitingFor: 'city_agency', transferredFen: '1250000' });
       expect(stubs.argsOf('transferCollections').map((a) => a.attempt)).toEqual([1, 2]);

@@ -37,7 +37,10 @@ describe('cityCycle on the province payout day', () => {
     const stubs = stubActivities();
     await env.withWorker(stubs, async (taskQueue) => {
       const payoutDay = inMs(10 * MINUTE);
-      const { handle } = await startCity(env.client, taskQueue, { cityCode: CITY, settings: { payoutDay, provincialPayoutGraceMs: MINUTE } });
+      const { handle } = await startCity(env.client, taskQueue, {
+        cityCode: CITY,
+        settings: { payoutDay, provincialPayoutGraceMs: MINUTE },
+      });
       await approvePlan(handle, CITY);
       const waiting = await waitForStatus(handle, 'the payout day', (s) => s.waitingFor === 'payout_day');
       expect(waiting).toMatchObject({ stage: 'payout', payoutDay });
@@ -67,22 +70,29 @@ describe('cityCycle on the province payout day', () => {
     });
   });
 
-  it('pays itself when no word from the province comes within the grace past the payout day', async () => {
-    const graceMs = 500;
-    const { stubs, handle, payoutDay, status } = await withPayoutDayAhead(async (payoutDay) => {
-      const stubs = stubActivities();
-      return env.withWorker(stubs, async (taskQueue) => {
-        const { handle } = await startCity(env.client, taskQueue, { cityCode: CITY, settings: { payoutDay, provincialPayoutGraceMs: graceMs } });
-        await approvePlan(handle, CITY);
-        await handle.result();
-        return { waited: await waitedForPayoutDay(handle), outcome: { stubs, handle, payoutDay, status: await statusOf(handle) } };
+  it(
+    'pays itself when no word from the province comes within the grace past the payout day',
+    async () => {
+      const graceMs = 500;
+      const { stubs, handle, payoutDay, status } = await withPayoutDayAhead(async (payoutDay) => {
+        const stubs = stubActivities();
+        return env.withWorker(stubs, async (taskQueue) => {
+          const { handle } = await startCity(env.client, taskQueue, {
+            cityCode: CITY,
+            settings: { payoutDay, provincialPayoutGraceMs: graceMs },
+          });
+          await approvePlan(handle, CITY);
+          await handle.result();
+          return { waited: await waitedForPayoutDay(handle), outcome: { stubs, handle, payoutDay, status: await statusOf(handle) } };
+        });
       });
-    });
-    expect(stubs.count('payCity')).toBe(1);
-    const [payingAt] = await scheduledAt(handle, 'payCity');
-    expect(payingAt).toBeGreaterThanOrEqual(Date.parse(payoutDay) + graceMs);
-    expect(status).toMatchObject({ stage: 'closed', payout: progress(12) });
-  }, RETRIES_TIMEOUT_MS);
+      expect(stubs.count('payCity')).toBe(1);
+      const [payingAt] = await scheduledAt(handle, 'payCity');
+      expect(payingAt).toBeGreaterThanOrEqual(Date.parse(payoutDay) + graceMs);
+      expect(status).toMatchObject({ stage: 'closed', payout: progress(12) });
+    },
+    RETRIES_TIMEOUT_MS,
+  );
 
   it('pays at once when it is prepared after the payout day began', async () => {
     const stubs = stubActivities();

@@ -58,7 +58,10 @@ async function transferStage(m: CityMonth, step: Step): Promise<void> {
     const transfer = await m.withDeadline('transfer', m.acts.transferCollections({ ...m.key, attempt }));
     m.wait('disbursement');
     try {
-      await m.withDeadline('transfer', m.acts.receiveTransfer({ ...m.key, attempt, amountFen: transfer.amountFen, transferId: transfer.transferId }));
+      await m.withDeadline(
+        'transfer',
+        m.acts.receiveTransfer({ ...m.key, attempt, amountFen: transfer.amountFen, transferId: transfer.transferId }),
+      );
     } catch (error) {
       if (isCancellation(error)) throw error;
       unreversed = attempt;
@@ -73,7 +76,9 @@ async function transferStage(m: CityMonth, step: Step): Promise<void> {
 /** 5. Allocation from the special account to the city's expenditure account. */
 async function allocationStage(m: CityMonth, step: Step, approvedFen: string): Promise<void> {
   m.enter('allocation', 'disbursement');
-  const allocation = await step('allocation', 'allocate', () => m.withDeadline('allocation', m.acts.allocate({ ...m.key, amountFen: approvedFen })));
+  const allocation = await step('allocation', 'allocate', () =>
+    m.withDeadline('allocation', m.acts.allocate({ ...m.key, amountFen: approvedFen })),
+  );
   // Allocated: the reservation became the city's money, and the commitment its spending.
   m.held = null;
   m.status.allocatedFen = allocation.amountFen;

@@ -61,11 +61,22 @@ describe('cityCycle review flow', () => {
         'reconcileCity',
       ]);
       expect(stubs.argsOf('transferCollections')).toEqual([{ month, cityCode: CITY, attempt: 1 }]);
-      expect(stubs.argsOf('receiveTransfer')).toEqual([{ month, cityCode: CITY, attempt: 1, amountFen: TRANSFER_FEN, transferId: `transfer-${month}-${CITY}` }]);
+      expect(stubs.argsOf('receiveTransfer')).toEqual([
+        { month, cityCode: CITY, attempt: 1, amountFen: TRANSFER_FEN, transferId: `transfer-${month}-${CITY}` },
+      ]);
       expect(stubs.argsOf('recordPlan')).toEqual([{ month, cityCode: CITY, version: 1, lines: DRAFT_LINES, actor: agencyOf(CITY) }]);
       expect(stubs.argsOf('recordReview')).toEqual([
         { month, cityCode: CITY, version: 1, step: 'hrss_review', decision: 'approve', reason: null, approvedLines: null, actor: HRSS },
-        { month, cityCode: CITY, version: 1, step: 'finance_review', decision: 'approve', reason: null, approvedLines: DRAFT_LINES, actor: FINANCE },
+        {
+          month,
+          cityCode: CITY,
+          version: 1,
+          step: 'finance_review',
+          decision: 'approve',
+          reason: null,
+          approvedLines: DRAFT_LINES,
+          actor: FINANCE,
+        },
       ]);
       expect(stubs.argsOf('commitBudget')).toEqual([{ month, cityCode: CITY, version: 1, lines: DRAFT_LINES }]);
       expect(stubs.argsOf('reservePool')).toEqual([{ month, cityCode: CITY, version: 1, amountFen: '580000' }]);
@@ -85,7 +96,13 @@ describe('cityCycle review flow', () => {
         payout: progress(12),
         reconciliation: result,
         lastError: null,
-        plan: { version: 1, status: 'approved', approvedLines: DRAFT_LINES, submittedBy: agencyOf(CITY).userId, hrssApprovedBy: HRSS.userId },
+        plan: {
+          version: 1,
+          status: 'approved',
+          approvedLines: DRAFT_LINES,
+          submittedBy: agencyOf(CITY).userId,
+          hrssApprovedBy: HRSS.userId,
+        },
       });
       expect(status.decisions.map((d) => [d.planVersion, d.step, d.decision, d.userId])).toEqual([
         [1, 'submission', 'submit', agencyOf(CITY).userId],
@@ -158,7 +175,12 @@ describe('cityCycle review flow', () => {
       ]);
       expect(stubs.argsOf('commitBudget').map((a) => [a.version, a.lines])).toEqual([[2, cut]]);
       expect(stubs.argsOf('reservePool').map((a) => [a.version, a.amountFen])).toEqual([[2, '530000']]);
-      expect(stubs.argsOf('recordReview').filter((a) => a.step === 'finance_review').map((a) => [a.version, a.decision, a.approvedLines])).toEqual([
+      expect(
+        stubs
+          .argsOf('recordReview')
+          .filter((a) => a.step === 'finance_review')
+          .map((a) => [a.version, a.decision, a.approvedLines]),
+      ).toEqual([
         [1, 'return', null],
         [2, 'cut', cut],
       ]);
@@ -182,23 +204,27 @@ describe('cityCycle decision validators', () => {
 
       await atStage(handle, 'hrss_review');
       const submitterAsReviewer = { ...HRSS, userId: agencyOf(CITY).userId };
-      expect(await refusal(handle.executeUpdate(hrssDecisionUpdate, { args: [{ actor: submitterAsReviewer, planVersion: 1, decision: 'approve' }] }))).toMatch(
-        'separation of duties: the submitter of a plan cannot approve it',
-      );
+      expect(
+        await refusal(
+          handle.executeUpdate(hrssDecisionUpdate, { args: [{ actor: submitterAsReviewer, planVersion: 1, decision: 'approve' }] }),
+        ),
+      ).toMatch('separation of duties: the submitter of a plan cannot approve it');
       await hrssDecides(handle, 'return', 'counts do not match the register');
       await submitPlan(handle, CITY);
 
       await atStage(handle, 'hrss_review');
-      expect(await refusal(handle.executeUpdate(hrssDecisionUpdate, { args: [{ actor: HRSS, planVersion: 1, decision: 'approve' }] }))).toMatch(
-        'plan version 1 is stale; the current version is 2',
-      );
+      expect(
+        await refusal(handle.executeUpdate(hrssDecisionUpdate, { args: [{ actor: HRSS, planVersion: 1, decision: 'approve' }] })),
+      ).toMatch('plan version 1 is stale; the current version is 2');
       await hrssDecides(handle, 'approve');
 
       await atStage(handle, 'finance_review');
       const approverAsFinance = { ...FINANCE, userId: HRSS.userId };
-      expect(await refusal(handle.executeUpdate(financeDecisionUpdate, { args: [{ actor: approverAsFinance, planVersion: 2, decision: 'approve' }] }))).toMatch(
-        'separation of duties: the HRSS approver of a plan cannot also do its finance review',
-      );
+      expect(
+        await refusal(
+          handle.executeUpdate(financeDecisionUpdate, { args: [{ actor: approverAsFinance, planVersion: 2, decision: 'approve' }] }),
+        ),
+      ).toMatch('separation of duties: the HRSS approver of a plan cannot also do its finance review');
       await financeDecides(handle, 'approve');
       await handle.result();
 

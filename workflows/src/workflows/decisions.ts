@@ -55,9 +55,11 @@ function requireReason(reason: string | undefined, what: string): void {
 export function validatePlanSubmission(status: CityStatus, cityCode: string, deciding: boolean, args: SubmitPlanArgs): void {
   requireRole(args.actor, 'city_agency');
   requireStage(status, 'plan', deciding);
-  if (args.actor.cityCode !== cityCode) refuse(`a city agency may submit only its own city's plan (caller is scoped to ${args.actor.cityCode ?? 'no city'})`);
+  if (args.actor.cityCode !== cityCode)
+    refuse(`a city agency may submit only its own city's plan (caller is scoped to ${args.actor.cityCode ?? 'no city'})`);
   const parsed = planLinesSchema.safeParse(args.lines);
-  if (!parsed.success) refuse(`plan lines are invalid: ${parsed.error.issues.map((i) => `lines.${i.path.join('.')} ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    refuse(`plan lines are invalid: ${parsed.error.issues.map((i) => `lines.${i.path.join('.')} ${i.message}`).join('; ')}`);
 }
 
 /** HRSS approves or returns the current submitted version; the submitter cannot approve it. */
@@ -107,7 +109,8 @@ export function validateFinanceDecision(status: CityStatus, deciding: boolean, a
 function validateCut(submitted: PlanLine[], cut: PlanLine[] | undefined): PlanLine[] {
   if (!cut) refuse('a cut must give the lowered lines');
   const parsed = planLinesSchema.safeParse(cut);
-  if (!parsed.success) refuse(`cut lines are invalid: ${parsed.error.issues.map((i) => `lines.${i.path.join('.')} ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    refuse(`cut lines are invalid: ${parsed.error.issues.map((i) => `lines.${i.path.join('.')} ${i.message}`).join('; ')}`);
   const byCategory = new Map(submitted.map((l) => [l.category, l]));
   if (cut.length !== submitted.length || cut.some((l) => !byCategory.has(l.category))) {
     refuse('a cut must give exactly the categories of the submitted plan');
@@ -129,7 +132,8 @@ function validateCut(submitted: PlanLine[], cut: PlanLine[] | undefined): PlanLi
 export function validateRepay(status: CityStatus, deciding: boolean, args: RepayReturnedArgs): void {
   requireStage(status, 'payout', deciding);
   const { actor } = args;
-  const allowed = actor.role === 'operator' || actor.role === 'provincial_agency' || (actor.role === 'city_agency' && actor.cityCode === status.cityCode);
+  const allowed =
+    actor.role === 'operator' || actor.role === 'provincial_agency' || (actor.role === 'city_agency' && actor.cityCode === status.cityCode);
   if (!allowed) refuse(`a ${actor.role} may not pay returned payments again for ${status.cityCode}`);
   if (!status.payout || status.payout.failed === 0) refuse('there are no returned payments to pay again');
 }
@@ -137,7 +141,8 @@ export function validateRepay(status: CityStatus, deciding: boolean, args: Repay
 /** Only an operator decides on a step that failed for good, and only while the city waits for one. */
 function requireFailedStep(status: CityStatus, deciding: boolean, actor: Actor): void {
   requireRole(actor, 'operator');
-  if (status.waitingFor !== 'operator' || !status.failure) refuse(`no step of ${status.cityCode} has failed for good; nothing waits for an operator`);
+  if (status.waitingFor !== 'operator' || !status.failure)
+    refuse(`no step of ${status.cityCode} has failed for good; nothing waits for an operator`);
   if (deciding) refuse('another decision on this city is being recorded; try again in a moment');
 }
 

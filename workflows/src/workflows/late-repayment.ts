@@ -18,6 +18,12 @@ export async function lateRepayment({ month, cityCode, settings }: LateRepayment
   setCurrentDetails(
     `**${name}**: re-paid ${repay.repaid} returned payment(s), ${formatYuan(repay.repaidFen)}; ${repay.stillFailed} still returned`,
   );
-  log.info('late re-payment done', { month, cityCode, workflowId: workflowInfo().workflowId, repaid: repay.repaid, stillFailed: repay.stillFailed });
+  log.info('late re-payment done', {
+    month,
+    cityCode,
+    workflowId: workflowInfo().workflowId,
+    repaid: repay.repaid,
+    stillFailed: repay.stillFailed,
+  });
   return { repay, payout };
 }

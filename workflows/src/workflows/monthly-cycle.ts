@@ -60,7 +60,12 @@ export async function monthlyCycle(input: MonthlyCycleInput): Promise<ProvinceRe
     { key: SearchAttributes.WaitingFor, value: 'nobody' },
   ]);
   const pool = await acts.poolPosition({ month });
-  const reconciliation = reconcileProvince(month, closed.filter((c): c is CityReconciliation => c !== null), pool, status.outcomes);
+  const reconciliation = reconcileProvince(
+    month,
+    closed.filter((c): c is CityReconciliation => c !== null),
+    pool,
+    status.outcomes,
+  );
   await acts.storeReport({ month, report: reconciliation });
   status.reconciliation = reconciliation;
   status.status = 'closed';
@@ -100,7 +105,11 @@ async function awaitCity(status: CycleStatus, city: City, cityCode: string): Pro
   try {
     result = await city.result();
     outcome = result.closure
-      ? { cityCode, outcome: 'closed_by_operator', reason: `${result.closure.reason} (${result.closure.step} failed: ${result.closure.error})` }
+      ? {
+          cityCode,
+          outcome: 'closed_by_operator',
+          reason: `${result.closure.reason} (${result.closure.step} failed: ${result.closure.error})`,
+        }
       : { cityCode, outcome: 'closed', reason: null };
   } catch (error) {
     const reason = (error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message;
@@ -126,7 +135,12 @@ async function payOnPayoutDay(input: MonthlyCycleInput, acts: ReturnType<typeof 
   await sleep(wait);
   let paid: ProvincialPayout | null = null;
   try {
-    paid = await acts.payProvince({ month, cityCodes, batchSize: settings.payoutBatchSize, timeoutMs: settings.provincialPayoutGraceMs ?? 0 });
+    paid = await acts.payProvince({
+      month,
+      cityCodes,
+      batchSize: settings.payoutBatchSize,
+      timeoutMs: settings.provincialPayoutGraceMs ?? 0,
+    });
   } catch (error) {
     log.warn('the provincial payout failed; every city pays itself', { month, error: (error as Error).message });
   }

@@ -24,8 +24,9 @@ export function reconcileProvince(
       name: 'every city balanced',
       ok: failed.length === 0 && cities.every((c) => c.balanced),
       detail:
-        [...cities.filter((c) => !c.balanced).map((c) => c.cityCode), ...failed.map((o) => `${o.cityCode} (no close: ${o.reason})`)].join(', ') ||
-        'all cities balanced',
+        [...cities.filter((c) => !c.balanced).map((c) => c.cityCode), ...failed.map((o) => `${o.cityCode} (no close: ${o.reason})`)].join(
+          ', ',
+        ) || 'all cities balanced',
     },
     {
       name: 'pool received = cities transferred',

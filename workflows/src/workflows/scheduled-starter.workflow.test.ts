@@ -31,7 +31,11 @@ describe('scheduledCycleStarter', () => {
     await env.withWorker(stubs, async (taskQueue) => {
       // No cities: the province's month closes at once, so the test sees the cycle the starter started end.
       const input: ScheduledStarterInput = { clock: CLOCK, cityCodes: [], settings: testSettings() };
-      const starter = await env.client.workflow.start(WorkflowNames.scheduledCycleStarter, { taskQueue, workflowId: 'cycle-monthly-run-1', args: [input] });
+      const starter = await env.client.workflow.start(WorkflowNames.scheduledCycleStarter, {
+        taskQueue,
+        workflowId: 'cycle-monthly-run-1',
+        args: [input],
+      });
       const answer = (await starter.result()) as { month: string; started: boolean };
       const startedAt = (await starter.describe()).startTime;
       expect(answer).toEqual({ month: monthOf(startedAt), started: true });
@@ -45,7 +49,11 @@ describe('scheduledCycleStarter', () => {
       expect(described.type).toBe(WorkflowNames.monthlyCycle);
       expect(described.typedSearchAttributes.get(SearchAttributes.CycleMonth)).toBe(answer.month);
 
-      const again = await env.client.workflow.execute(WorkflowNames.scheduledCycleStarter, { taskQueue, workflowId: 'cycle-monthly-run-2', args: [input] });
+      const again = await env.client.workflow.execute(WorkflowNames.scheduledCycleStarter, {
+        taskQueue,
+        workflowId: 'cycle-monthly-run-2',
+        args: [input],
+      });
       expect(again).toEqual({ month: answer.month, started: false });
     });
   });

@@ -9,7 +9,10 @@ import { listAuditEvents, verifyAuditChain } from './audit.repository';
 export const listQuery = z.object({
   month: monthString.optional(),
   cityCode: cityCode.optional(),
-  after: z.string().regex(/^\d{1,18}$/, 'must be an audit row id').optional(),
+  after: z
+    .string()
+    .regex(/^\d{1,18}$/, 'must be an audit row id')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(5000).default(500),
 });
 

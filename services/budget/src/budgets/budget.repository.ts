@@ -105,7 +105,12 @@ export async function setBudget(db: Kysely<BudgetDB>, year: number, cityCode: st
 }
 
 /** Writes all four category rows of a city's year (zero where not given). */
-export async function upsertBudget(trx: Transaction<BudgetDB>, year: number, cityCode: string, amounts: Map<string, bigint>): Promise<void> {
+export async function upsertBudget(
+  trx: Transaction<BudgetDB>,
+  year: number,
+  cityCode: string,
+  amounts: Map<string, bigint>,
+): Promise<void> {
   await trx
     .insertInto('budgets')
     .values(

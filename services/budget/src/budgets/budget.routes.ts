@@ -7,7 +7,10 @@ import type { BudgetDB } from '../db';
 import { budgetPosition, setBudget } from './budget.repository';
 
 export const yearCity = z.object({
-  year: z.string().regex(/^\d{4}$/, 'must be a four-digit year').transform(Number),
+  year: z
+    .string()
+    .regex(/^\d{4}$/, 'must be a four-digit year')
+    .transform(Number),
   cityCode,
 });
 export const monthCity = z.object({ month: monthString, cityCode });

@@ -24,8 +24,7 @@ function budgetExceeded(year: number, cityCode: string, category: string, remain
   );
 }
 
-const remainingOf = (amounts: BudgetAmounts): bigint =>
-  PLAN_CATEGORIES.reduce((s, c) => s + amounts[c].budget - amounts[c].committed, 0n);
+const remainingOf = (amounts: BudgetAmounts): bigint => PLAN_CATEGORIES.reduce((s, c) => s + amounts[c].budget - amounts[c].committed, 0n);
 
 /** Refuses lines that do not fit what remains, per category and in total. */
 function checkFits(year: number, cityCode: string, amounts: BudgetAmounts, lines: CommitBudgetRequest['lines']): void {

@@ -31,7 +31,10 @@ function send(res: Response, { type, body }: Asset): void {
 }
 
 /** The console's script: app.js and the ES modules it imports, every `.js` file of the assets. */
-export const CONSOLE_MODULES = fs.readdirSync(ASSETS).filter((file) => file.endsWith('.js')).sort();
+export const CONSOLE_MODULES = fs
+  .readdirSync(ASSETS)
+  .filter((file) => file.endsWith('.js'))
+  .sort();
 
 /**
  * The reviewer console at /console: a static page and its ES modules (app.js imports the rest)

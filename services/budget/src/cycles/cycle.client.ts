@@ -52,8 +52,17 @@ export class CycleGateway {
   constructor(
     private readonly config: Pick<
       BudgetConfig,
-      | 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TASK_QUEUE' | 'CYCLE_CLOCK' | 'PAYOUT_BATCH_SIZE' | 'ACTIVITY_RETRY_INITIAL_MS'
-      | 'ACTIVITY_RETRY_MAX_MS' | 'ACTIVITY_HEARTBEAT_TIMEOUT_MS' | 'PAYOUT_DAY' | 'PAYLOAD_KEY' | 'PAYLOAD_PREVIOUS_KEYS'
+      | 'TEMPORAL_ADDRESS'
+      | 'TEMPORAL_NAMESPACE'
+      | 'TASK_QUEUE'
+      | 'CYCLE_CLOCK'
+      | 'PAYOUT_BATCH_SIZE'
+      | 'ACTIVITY_RETRY_INITIAL_MS'
+      | 'ACTIVITY_RETRY_MAX_MS'
+      | 'ACTIVITY_HEARTBEAT_TIMEOUT_MS'
+      | 'PAYOUT_DAY'
+      | 'PAYLOAD_KEY'
+      | 'PAYLOAD_PREVIOUS_KEYS'
     >,
     connection?: Connection,
   ) {
@@ -144,7 +153,9 @@ export class CycleGateway {
     } else if (running) {
       province = await handle.query(cycleStatusQuery).catch(() => null);
     }
-    const codes = province?.cityCodes ?? reconciliation?.outcomes?.map((o) => o.cityCode) ?? reconciliation?.cities.map((c) => c.cityCode) ?? [...CITY_CODES];
+    const codes = province?.cityCodes ??
+      reconciliation?.outcomes?.map((o) => o.cityCode) ??
+      reconciliation?.cities.map((c) => c.cityCode) ?? [...CITY_CODES];
     const cities = await Promise.all(codes.map((code) => this.cityStatus(month, code)));
     return {
       month,
@@ -199,8 +210,16 @@ export class CycleGateway {
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) {
         // A closed workflow takes no Update: say it closed, not that it does not exist.
-        const state = await handle.describe().then((d) => d.status.name, () => null);
-        if (state) throw new HttpError(409, ErrorCode.Conflict, `the ${month} cycle of ${cityCode} has ended (${state.toLowerCase()}); it takes no more decisions`);
+        const state = await handle.describe().then(
+          (d) => d.status.name,
+          () => null,
+        );
+        if (state)
+          throw new HttpError(
+            409,
+            ErrorCode.Conflict,
+            `the ${month} cycle of ${cityCode} has ended (${state.toLowerCase()}); it takes no more decisions`,
+          );
       }
       throw toHttpError(error, month, cityCode);
     }
@@ -222,7 +241,11 @@ export class CycleGateway {
     }
     if (state === 'RUNNING') return this.update(month, cityCode, repayReturnedUpdate, [{ actor }]);
     if (state !== 'COMPLETED') {
-      throw new HttpError(409, ErrorCode.Conflict, `the ${month} cycle of ${cityCode} ended ${state.toLowerCase()}, not closed; its payout cannot be re-paid`);
+      throw new HttpError(
+        409,
+        ErrorCode.Conflict,
+        `the ${month} cycle of ${cityCode} ended ${state.toLowerCase()}, not closed; its payout cannot be re-paid`,
+      );
     }
     const input: LateRepaymentInput = { month, cityCode, settings: this.settings(month, new Date()) };
     let result: LateRepaymentResult;
@@ -244,4 +267,3 @@ export class CycleGateway {
     return { ...status, payout: result.payout };
   }
 }
-

@@ -42,7 +42,11 @@ async function stageCounts(client: Client): Promise<{ month: string; stage: stri
         const running = w.status.name === 'RUNNING';
         out.push({
           month,
-          stage: running ? (w.typedSearchAttributes.get(SearchAttributes.CycleStage) ?? 'unknown') : w.status.name === 'COMPLETED' ? 'closed' : 'failed',
+          stage: running
+            ? (w.typedSearchAttributes.get(SearchAttributes.CycleStage) ?? 'unknown')
+            : w.status.name === 'COMPLETED'
+              ? 'closed'
+              : 'failed',
           overdue: running && w.typedSearchAttributes.get(SearchAttributes.Overdue) === true,
         });
       }
@@ -58,4 +62,3 @@ function recentCityCycles(): string {
   const since = new Date(Date.now() - 45 * 86_400_000).toISOString();
   return `WorkflowType = '${WorkflowNames.cityCycle}' AND (ExecutionStatus = 'Running' OR CloseTime > '${since}')`;
 }
-

@@ -74,7 +74,10 @@ function operation(method: string, path: string, op: Json): string {
     ? `<h4>Request body (application/json)</h4>${fields(body.schema)}${body.example ? `<p>Example:</p><pre>${escape(JSON.stringify(body.example, null, 2))}</pre>` : ''}`
     : '';
   const responses = Object.entries((op.responses ?? {}) as Record<string, Json>)
-    .map(([status, r]) => `<tr><td>${escape(status)}</td><td>${escape(r.description ?? '')}</td><td>${typeOf(r.content?.['application/json']?.schema)}</td></tr>`)
+    .map(
+      ([status, r]) =>
+        `<tr><td>${escape(status)}</td><td>${escape(r.description ?? '')}</td><td>${typeOf(r.content?.['application/json']?.schema)}</td></tr>`,
+    )
     .join('');
   return `<section class="op" id="op-${id}" aria-labelledby="h-${id}">
 <h3 id="h-${id}"><span class="method ${escape(method)}">${escape(method)}</span> <code>${escape(path)}</code></h3>
@@ -91,7 +94,10 @@ export function renderDocsPage(doc: OpenApiDocument): string {
   );
   const tags = (doc.tags ?? []).map((t) => t.name);
   const toc = ops
-    .map(({ method, path, op }) => `<li><a href="#op-${escape(op.operationId)}"><span class="method ${escape(method)}">${escape(method)}</span> <code>${escape(path)}</code></a> ${escape(op.summary ?? '')}</li>`)
+    .map(
+      ({ method, path, op }) =>
+        `<li><a href="#op-${escape(op.operationId)}"><span class="method ${escape(method)}">${escape(method)}</span> <code>${escape(path)}</code></a> ${escape(op.summary ?? '')}</li>`,
+    )
     .join('');
   const sections = tags
     .map((tag) => {
@@ -101,7 +107,10 @@ export function renderDocsPage(doc: OpenApiDocument): string {
     })
     .join('');
   const schemas = Object.entries((doc.components?.schemas ?? {}) as Record<string, Json>)
-    .map(([name, schema]) => `<section id="schema-${escape(name)}" aria-labelledby="hs-${escape(name)}"><h3 id="hs-${escape(name)}">${escape(name)}</h3>${schema.description ? `<p>${escape(schema.description)}</p>` : ''}${fields(schema)}</section>`)
+    .map(
+      ([name, schema]) =>
+        `<section id="schema-${escape(name)}" aria-labelledby="hs-${escape(name)}"><h3 id="hs-${escape(name)}">${escape(name)}</h3>${schema.description ? `<p>${escape(schema.description)}</p>` : ''}${fields(schema)}</section>`,
+    )
     .join('');
   const bearer = (doc.components?.securitySchemes as Json | undefined)?.bearerAuth;
   return `<!doctype html>

@@ -7,7 +7,7 @@ import { buildOpenApiDocument } from './openapi.document';
 
 // The roles are checked against the running service in test/console.test.ts: here a refused decision
 // would be audited in a database nobody serves, and an allowed one waits on Temporal.
-describe('the budget service\'s OpenAPI document', () => {
+describe("the budget service's OpenAPI document", () => {
   const document = buildOpenApiDocument();
   const { app, close } = offlineApp(budgetService(loadConfig(budgetConfigSchema, OFFLINE_ENV)));
   afterAll(close);

@@ -30,7 +30,17 @@ import type { CycleView } from '../cycles/cycle.client';
 /** Every plan status, in the order a plan moves through them. */
 export const PLAN_STATUSES = ['awaiting', 'submitted', 'hrss_approved', 'approved', 'returned'] as const satisfies readonly PlanStatus[];
 
-const WAITING_FOR = ['city_agency', 'hrss_reviewer', 'finance_reviewer', 'collection', 'budget', 'disbursement', 'payout_day', 'operator', 'nobody'] as const;
+const WAITING_FOR = [
+  'city_agency',
+  'hrss_reviewer',
+  'finance_reviewer',
+  'collection',
+  'budget',
+  'disbursement',
+  'payout_day',
+  'operator',
+  'nobody',
+] as const;
 const instant = z.string().meta({ description: 'ISO-8601 instant (UTC)', example: '2027-02-03T04:05:06.000Z' });
 const fen = nonNegativeFenString.meta({ description: 'integer fen (1/100 yuan) as a decimal string', example: '123456' });
 const signedFen = fenString.meta({ description: 'integer fen as a decimal string; may be negative', example: '-1500' });
@@ -62,11 +72,15 @@ const planStateDoc = z
     hrssApprovedBy: z.string().nullable(),
     returnReason: z.string().nullable(),
   })
-  .meta({ id: 'PlanState', description: 'The current version of a city\'s plan inside its cycle.' });
+  .meta({ id: 'PlanState', description: "The current version of a city's plan inside its cycle." });
 
 const onTimeDoc = z
-  .object({ due: z.number().int(), paidOnTime: z.number().int(), rate: z.number().meta({ description: 'paidOnTime / due, 1 when nothing is due; 4 decimals' }) })
-  .meta({ id: 'OnTimeRate', description: 'Payments made on or before their due date, of all due in a city\'s run.' });
+  .object({
+    due: z.number().int(),
+    paidOnTime: z.number().int(),
+    rate: z.number().meta({ description: 'paidOnTime / due, 1 when nothing is due; 4 decimals' }),
+  })
+  .meta({ id: 'OnTimeRate', description: "Payments made on or before their due date, of all due in a city's run." });
 
 const payoutDoc = z
   .object({
@@ -100,13 +114,13 @@ const deferredDoc = z
   .object({
     entitlementId: z.string(),
     beneficiaryId: z.string(),
-    name: z.string().meta({ description: 'the payee\'s name, all but the first character masked (a hospital in full)' }),
+    name: z.string().meta({ description: "the payee's name, all but the first character masked (a hospital in full)" }),
     type: z.string(),
     category: z.enum(PLAN_CATEGORIES),
     periodMonth: z.string().nullable(),
     amountFen: fen,
   })
-  .meta({ id: 'DeferredEntitlement', description: 'An entitlement left out of a month\'s payout because finance cut the plan.' });
+  .meta({ id: 'DeferredEntitlement', description: "An entitlement left out of a month's payout because finance cut the plan." });
 
 const closureDoc = z
   .object({
@@ -118,7 +132,7 @@ const closureDoc = z
     at: instant,
     released: z.object({ pool: z.boolean(), budget: z.boolean() }),
   })
-  .meta({ id: 'CityClosure', description: 'An operator closed the city\'s month at a step that failed for good.' });
+  .meta({ id: 'CityClosure', description: "An operator closed the city's month at a step that failed for good." });
 
 const failureDoc = z
   .object({ stage: z.enum(STAGES), step: z.string(), error: z.string(), at: instant, attempt: z.number().int() })
@@ -147,13 +161,19 @@ const cityReconciliationDoc = z
     checks: z.array(checkDoc),
     balanced: z.boolean(),
     onTime: onTimeDoc.optional(),
-    held: z.object({ count: z.number().int(), amountFen: fen }).optional().meta({ description: 'payments held by the fraud rules and not released' }),
+    held: z
+      .object({ count: z.number().int(), amountFen: fen })
+      .optional()
+      .meta({ description: 'payments held by the fraud rules and not released' }),
     deferred: z.array(deferredDoc).optional(),
     deferredCount: z.number().int().optional(),
     deferredFen: fen.optional(),
     closure: closureDoc.optional(),
   })
-  .meta({ id: 'CityReconciliation', description: 'A city\'s month closed: collected = transferred, allocated = paid + returned + unspent.' });
+  .meta({
+    id: 'CityReconciliation',
+    description: "A city's month closed: collected = transferred, allocated = paid + returned + unspent.",
+  });
 
 const provinceReconciliationDoc = z
   .object({
@@ -193,7 +213,7 @@ export const cityStatusDoc = z
     operatorDecisions: z.array(operatorDecisionDoc),
     closure: closureDoc.nullable(),
   })
-  .meta({ id: 'CityStatus', description: 'One city\'s month as its workflow reports it.' });
+  .meta({ id: 'CityStatus', description: "One city's month as its workflow reports it." });
 
 export const cycleViewDoc = z
   .object({
@@ -203,7 +223,7 @@ export const cycleViewDoc = z
     cities: z.array(cityStatusDoc),
     reconciliation: provinceReconciliationDoc.nullable(),
   })
-  .meta({ id: 'CycleView', description: 'A month\'s cycle: the province workflow and each city\'s status.' });
+  .meta({ id: 'CycleView', description: "A month's cycle: the province workflow and each city's status." });
 
 export const cycleStartedDoc = cycleViewDoc
   .extend({ created: z.boolean().meta({ description: 'false when the month already had a cycle (answered 200)' }) })
@@ -257,7 +277,7 @@ const historyMonthDoc = z
 
 export const planHistoryDoc = z
   .object({ cityCode: z.string(), months: z.array(historyMonthDoc) })
-  .meta({ id: 'PlanHistory', description: 'A city\'s planned and approved totals, oldest month first.' });
+  .meta({ id: 'PlanHistory', description: "A city's planned and approved totals, oldest month first." });
 
 export const budgetPositionDoc = z
   .object({
@@ -268,11 +288,11 @@ export const budgetPositionDoc = z
     committedFen: fen,
     remainingFen: signedFen,
   })
-  .meta({ id: 'BudgetPosition', description: 'A city\'s annual budget, its live commitments and what remains, per category and in total.' });
+  .meta({ id: 'BudgetPosition', description: "A city's annual budget, its live commitments and what remains, per category and in total." });
 
 export const storedReportDoc = z
   .object({ month: z.string(), version: z.number().int(), createdAt: instant, report: z.record(z.string(), z.unknown()) })
-  .meta({ id: 'StoredReport', description: 'A stored version of a month\'s reconciliation report.' });
+  .meta({ id: 'StoredReport', description: "A stored version of a month's reconciliation report." });
 
 const reviewDoc = z.object({
   step: z.string(),
@@ -296,13 +316,17 @@ export const budgetCommitmentDoc = z
     year: z.number().int(),
     lines: z.array(planLineDoc),
     totalFen: fen,
-    remainingFen: signedFen.meta({ description: 'what was left of the city\'s whole annual budget right after this commitment' }),
+    remainingFen: signedFen.meta({ description: "what was left of the city's whole annual budget right after this commitment" }),
     replayed: z.boolean(),
   })
-  .meta({ id: 'BudgetCommitment', description: 'Approved lines committed against a city\'s annual budget.' });
+  .meta({ id: 'BudgetCommitment', description: "Approved lines committed against a city's annual budget." });
 
 export const commitmentReleaseDoc = z
-  .object({ commitmentId: z.string().nullable().meta({ description: 'null when there was no live commitment to release' }), releasedFen: fen, replayed: z.boolean() })
+  .object({
+    commitmentId: z.string().nullable().meta({ description: 'null when there was no live commitment to release' }),
+    releasedFen: fen,
+    replayed: z.boolean(),
+  })
   .meta({ id: 'CommitmentRelease' });
 
 export const auditEventDoc = z

@@ -24,7 +24,10 @@ export async function recordPlan(db: Kysely<BudgetDB>, input: RecordPlanRequest)
     const { response, replayed } = await once(trx, `plan:${input.idempotencyKey}`, input, async () => {
       const latest = await latestVersion(trx, input.month, input.cityCode);
       if (input.version <= latest) {
-        throw conflict(ErrorCode.Conflict, `plan version ${input.version} of ${input.cityCode} for ${input.month} is already recorded under another key`);
+        throw conflict(
+          ErrorCode.Conflict,
+          `plan version ${input.version} of ${input.cityCode} for ${input.month} is already recorded under another key`,
+        );
       }
       if (input.version !== latest + 1) {
         throw conflict(
@@ -47,7 +50,10 @@ export async function recordPlan(db: Kysely<BudgetDB>, input: RecordPlanRequest)
         .executeTakeFirstOrThrow()
         .catch((error: unknown) => {
           if (isUniqueViolation(error)) {
-            throw conflict(ErrorCode.Conflict, `plan version ${input.version} of ${input.cityCode} for ${input.month} was recorded concurrently`);
+            throw conflict(
+              ErrorCode.Conflict,
+              `plan version ${input.version} of ${input.cityCode} for ${input.month} was recorded concurrently`,
+            );
           }
           throw error;
         });
@@ -93,7 +99,15 @@ export async function decisionsOf(db: Db, planIds: readonly string[]): Promise<M
   const lines =
     reviews.length === 0
       ? []
-      : await db.selectFrom('review_lines').selectAll().where('review_id', 'in', reviews.map((r) => r.id)).execute();
+      : await db
+          .selectFrom('review_lines')
+          .selectAll()
+          .where(
+            'review_id',
+            'in',
+            reviews.map((r) => r.id),
+          )
+          .execute();
   for (const review of reviews) {
     const own = lines.filter((l) => l.review_id === review.id);
     byPlan.get(review.plan_id)?.push({
@@ -160,7 +174,10 @@ async function latestPlans(db: Db, filter: { month?: string; months?: string[]; 
  */
 export async function listPlans(db: Db, filter: { month?: string; status?: PlanStatus }, limit: number): Promise<PlanSummary[]> {
   const plans = await latestPlans(db, { month: filter.month }, limit);
-  const decisions = await decisionsOf(db, plans.map((p) => p.id));
+  const decisions = await decisionsOf(
+    db,
+    plans.map((p) => p.id),
+  );
   const summaries: PlanSummary[] = plans.map((plan) => {
     const reviews = decisions.get(plan.id) ?? [];
     return {
@@ -188,7 +205,10 @@ export async function listPlans(db: Db, filter: { month?: string; status?: PlanS
 export async function planHistory(db: Db, cityCode: string, until: string, count: number): Promise<PlanHistoryMonth[]> {
   const months = Array.from({ length: count }, (_, i) => shiftMonth(until, i - count + 1));
   const plans = await latestPlans(db, { months, cityCode }, count);
-  const decisions = await decisionsOf(db, plans.map((p) => p.id));
+  const decisions = await decisionsOf(
+    db,
+    plans.map((p) => p.id),
+  );
   return months.map((month) => {
     const plan = plans.find((p) => p.month === month);
     if (!plan) return { month, latestVersion: null, status: 'awaiting', plannedFen: null, approvedFen: null };

@@ -69,7 +69,13 @@ export function checkDecision(input: RecordReviewRequest, target: VersionUnderRe
     if (BigInt(line.amountFen) > allowedFen || line.count > allowedCount) {
       throw invalidDecision(
         `body.approvedLines.${i}: approves ${line.amountFen} fen for ${line.count} in ${line.category}, more than the ${allowedFen} fen for ${allowedCount} under review`,
-        { category: line.category, approvedFen: line.amountFen, allowedFen: allowedFen.toString(), approvedCount: line.count, allowedCount },
+        {
+          category: line.category,
+          approvedFen: line.amountFen,
+          allowedFen: allowedFen.toString(),
+          approvedCount: line.count,
+          allowedCount,
+        },
       );
     }
   });

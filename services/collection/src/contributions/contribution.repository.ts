@@ -21,7 +21,17 @@ export async function recordContributionsIn(trx: Transaction<CollectionDB>, inpu
     inputs.map((input) => ({ key: `contribution:${input.reference}`, request: input })),
     async (fresh) => {
       const employers = new Map(
-        (await trx.selectFrom('employers').select(['id', 'city_code']).where('id', 'in', fresh.map((i) => i.employerId)).execute()).map((e) => [e.id, e]),
+        (
+          await trx
+            .selectFrom('employers')
+            .select(['id', 'city_code'])
+            .where(
+              'id',
+              'in',
+              fresh.map((i) => i.employerId),
+            )
+            .execute()
+        ).map((e) => [e.id, e]),
       );
       const unknown = fresh.find((i) => !employers.has(i.employerId));
       if (unknown) {
@@ -59,7 +69,10 @@ export async function recordContributionsIn(trx: Transaction<CollectionDB>, inpu
           ],
         });
       }
-      return fresh.map((input) => ({ contributionId: byReference.get(input.reference)!.id, cityCode: byReference.get(input.reference)!.city_code }));
+      return fresh.map((input) => ({
+        contributionId: byReference.get(input.reference)!.id,
+        cityCode: byReference.get(input.reference)!.city_code,
+      }));
     },
   );
   return results.map(({ response, replayed }) => ({ ...response, replayed }));

@@ -32,7 +32,13 @@ describe('the demo tax bureau, month after month', () => {
     }
     await db
       .insertInto('employer_grades')
-      .values({ employer_id: ids.T001!, effective_from: '2025-01-01', grade_pct: 120, reason: 'a new injury, ratio 150%', decided_by: 'test' })
+      .values({
+        employer_id: ids.T001!,
+        effective_from: '2025-01-01',
+        grade_pct: 120,
+        reason: 'a new injury, ratio 150%',
+        decided_by: 'test',
+      })
       .execute();
     await db.destroy();
     service = await startService(collectionService(loadCollectionConfig(serviceEnv(urls.collection, { SEED_DEMO: 'true' }))));
@@ -48,7 +54,9 @@ describe('the demo tax bureau, month after month', () => {
     return (await res.json()) as { amountFen: string; contributionCount: number; replayed: boolean };
   };
   const account = async (month: string) =>
-    (await fetch(`${service.url}/income-accounts/${GANNAN}/${month}?asOf=2025-05-01`, { headers: await authHeader('operator') })).json() as Promise<any>;
+    (
+      await fetch(`${service.url}/income-accounts/${GANNAN}/${month}?asOf=2025-05-01`, { headers: await authHeader('operator') })
+    ).json() as Promise<any>;
   const balances = () => service.db.selectFrom('ledger_balances').selectAll().orderBy('account').execute();
 
   const row = (a: any, tag: string) => {
@@ -61,7 +69,11 @@ describe('the demo tax bureau, month after month', () => {
     // brings February's late payer and March; May's brings March's late payer and April.
     const first = [];
     for (const month of MONTHS) first.push(await transfer(month));
-    expect(first.map((t) => [t.contributionCount, t.replayed])).toEqual([[7, false], [4, false], [5, false]]);
+    expect(first.map((t) => [t.contributionCount, t.replayed])).toEqual([
+      [7, false],
+      [4, false],
+      [5, false],
+    ]);
 
     const january = await account('2025-01');
     // T001, class 1 at grade 120%: 29,751,000 x 20 x 120 / 1,000,000 = 71,402.4 -> 71,402, paid on time.
@@ -91,7 +103,9 @@ describe('the demo tax bureau, month after month', () => {
     expect(transferred).toBe(1_925_480n + 2_086_002n + 2_086_021n + BigInt(april.receivedFen));
 
     // As the account stood on 1 March, T007 had not paid February yet.
-    const early = await (await fetch(`${service.url}/income-accounts/${GANNAN}/2025-02?asOf=2025-03-01`, { headers: await authHeader('operator') })).json() as any;
+    const early = (await (
+      await fetch(`${service.url}/income-accounts/${GANNAN}/2025-02?asOf=2025-03-01`, { headers: await authHeader('operator') })
+    ).json()) as any;
     // 136,536 x 14 days (15 February -> 1 March) x 5 / 10,000 = 955.75 -> 956
     expect(row(early, 'T007')).toEqual(['12412344', 110, 100, '136536', '0', '136536', '956', 'in_arrears']);
 

@@ -48,7 +48,12 @@ function monthsBetween(from: string, to: string): number {
  * and the due date (the 15th), one in twenty pays in full 3-35 days late, one in twenty pays
  * 50-95% on time and leaves the rest in arrears.
  */
-export function demoMonth(employer: { name: string; monthly_payroll_fen: string }, month: string, benchmarkBp: number, gradePct: number): DemoMonth {
+export function demoMonth(
+  employer: { name: string; monthly_payroll_fen: string },
+  month: string,
+  benchmarkBp: number,
+  gradePct: number,
+): DemoMonth {
   const random = seededRandom(hashSeed(`${employer.name}|${month}`));
   const factorBp = 10_000 + GROWTH_BP_PER_MONTH * Math.max(0, monthsBetween(BASE_MONTH, month)) + randomInt(random, -NOISE_BP, NOISE_BP);
   const payrollFen = (BigInt(employer.monthly_payroll_fen) * BigInt(factorBp)) / 10_000n;
@@ -57,10 +62,20 @@ export function demoMonth(employer: { name: string; monthly_payroll_fen: string 
   const draw = random();
   if (dueFen === 0n) return { payrollFen, dueFen, receipts: [], behaviour: 'on_time' };
   if (draw < 0.9) {
-    return { payrollFen, dueFen, receipts: [{ amountFen: dueFen, paidOn: `${month}-${String(randomInt(random, 3, 15)).padStart(2, '0')}`, n: 1 }], behaviour: 'on_time' };
+    return {
+      payrollFen,
+      dueFen,
+      receipts: [{ amountFen: dueFen, paidOn: `${month}-${String(randomInt(random, 3, 15)).padStart(2, '0')}`, n: 1 }],
+      behaviour: 'on_time',
+    };
   }
   if (draw < 0.95) {
-    return { payrollFen, dueFen, receipts: [{ amountFen: dueFen, paidOn: addDays(dueDate, randomInt(random, 3, 35)), n: 1 }], behaviour: 'late' };
+    return {
+      payrollFen,
+      dueFen,
+      receipts: [{ amountFen: dueFen, paidOn: addDays(dueDate, randomInt(random, 3, 35)), n: 1 }],
+      behaviour: 'late',
+    };
   }
   const part = (dueFen * BigInt(randomInt(random, 50, 95))) / 100n;
   const receipts = part > 0n ? [{ amountFen: part, paidOn: `${month}-${String(randomInt(random, 5, 15)).padStart(2, '0')}`, n: 1 }] : [];
@@ -99,9 +114,16 @@ export async function feedDemoCity(db: Kysely<CollectionDB>, cityCode: string, m
     const version = versions.filter((v) => v.effectiveFrom <= firstDay).at(-1);
     if (!version) continue;
     const declared = new Set(
-      (await db.selectFrom('payroll_declarations').select('reference').where('city_code', '=', cityCode).where('month', '=', m).execute()).map((r) => r.reference),
+      (
+        await db.selectFrom('payroll_declarations').select('reference').where('city_code', '=', cityCode).where('month', '=', m).execute()
+      ).map((r) => r.reference),
     );
-    const reported = await db.selectFrom('contributions').select(['reference', 'employer_id']).where('city_code', '=', cityCode).where('month', '=', m).execute();
+    const reported = await db
+      .selectFrom('contributions')
+      .select(['reference', 'employer_id'])
+      .where('city_code', '=', cityCode)
+      .where('month', '=', m)
+      .execute();
     const references = new Set(reported.map((r) => r.reference));
     const paidBefore = new Set(reported.map((r) => r.employer_id));
     const grades = new Map(
@@ -110,7 +132,11 @@ export async function feedDemoCity(db: Kysely<CollectionDB>, cityCode: string, m
           .selectFrom('employer_grades')
           .select(['employer_id', 'grade_pct'])
           .distinctOn('employer_id')
-          .where('employer_id', 'in', employers.map((e) => e.id))
+          .where(
+            'employer_id',
+            'in',
+            employers.map((e) => e.id),
+          )
           .where(sql<string>`effective_from::text`, '<=', firstDay)
           .orderBy('employer_id')
           .orderBy('effective_from', 'desc')
@@ -122,7 +148,12 @@ export async function feedDemoCity(db: Kysely<CollectionDB>, cityCode: string, m
     for (const employer of employers) {
       const declaration = `DECL-${m}-${employer.id}`;
       if (!declared.has(declaration) && paidBefore.has(employer.id)) continue;
-      const plan = demoMonth(employer, m, version.benchmarksBp[String(employer.industry_class)] ?? 0, grades.get(employer.id) ?? NEW_EMPLOYER_GRADE_PCT);
+      const plan = demoMonth(
+        employer,
+        m,
+        version.benchmarksBp[String(employer.industry_class)] ?? 0,
+        grades.get(employer.id) ?? NEW_EMPLOYER_GRADE_PCT,
+      );
       if (!declared.has(declaration)) {
         declarations.push({ employerId: employer.id, month: m, payrollFen: plan.payrollFen.toString(), reference: declaration });
       }

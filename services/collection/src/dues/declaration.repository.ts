@@ -21,7 +21,17 @@ export async function declarePayrollsIn(trx: Transaction<CollectionDB>, inputs: 
     inputs.map((input) => ({ key: `declaration:${input.reference}`, request: input })),
     async (fresh) => {
       const employers = new Map(
-        (await trx.selectFrom('employers').select(['id', 'city_code']).where('id', 'in', fresh.map((i) => i.employerId)).execute()).map((e) => [e.id, e]),
+        (
+          await trx
+            .selectFrom('employers')
+            .select(['id', 'city_code'])
+            .where(
+              'id',
+              'in',
+              fresh.map((i) => i.employerId),
+            )
+            .execute()
+        ).map((e) => [e.id, e]),
       );
       const unknown = fresh.find((i) => !employers.has(i.employerId));
       if (unknown) {
@@ -35,7 +45,10 @@ export async function declarePayrollsIn(trx: Transaction<CollectionDB>, inputs: 
         .where((eb) => eb.or(fresh.map((i) => eb.and([eb('employer_id', '=', i.employerId), eb('month', '=', i.month)]))))
         .executeTakeFirst();
       if (declared) {
-        throw conflict(ErrorCode.Conflict, `employer ${declared.employer_id} already declared its payroll for ${declared.month} (reference ${declared.reference})`);
+        throw conflict(
+          ErrorCode.Conflict,
+          `employer ${declared.employer_id} already declared its payroll for ${declared.month} (reference ${declared.reference})`,
+        );
       }
       const rows = await trx
         .insertInto('payroll_declarations')
@@ -51,7 +64,10 @@ export async function declarePayrollsIn(trx: Transaction<CollectionDB>, inputs: 
         .returning(['id', 'city_code', 'reference'])
         .execute();
       const byReference = new Map(rows.map((r) => [r.reference, r]));
-      return fresh.map((input) => ({ declarationId: byReference.get(input.reference)!.id, cityCode: byReference.get(input.reference)!.city_code }));
+      return fresh.map((input) => ({
+        declarationId: byReference.get(input.reference)!.id,
+        cityCode: byReference.get(input.reference)!.city_code,
+      }));
     },
   );
   return results.map(({ response, replayed }) => ({ ...response, replayed }));

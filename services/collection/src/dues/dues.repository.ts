@@ -34,8 +34,14 @@ async function declarationsAndReceipts(db: Db, filter: Filter): Promise<{ declar
     declarations = declarations.where('d.city_code', '=', filter.cityCode).where('d.month', '=', filter.month);
     receipts = receipts.where('c.city_code', '=', filter.cityCode).where('c.month', '=', filter.month);
   } else {
-    declarations = declarations.where('d.employer_id', '=', filter.employerId).where('d.month', '>=', filter.from).where('d.month', '<=', filter.to);
-    receipts = receipts.where('c.employer_id', '=', filter.employerId).where('c.month', '>=', filter.from).where('c.month', '<=', filter.to);
+    declarations = declarations
+      .where('d.employer_id', '=', filter.employerId)
+      .where('d.month', '>=', filter.from)
+      .where('d.month', '<=', filter.to);
+    receipts = receipts
+      .where('c.employer_id', '=', filter.employerId)
+      .where('c.month', '>=', filter.from)
+      .where('c.month', '<=', filter.to);
   }
   return { declarations: await declarations.execute(), receipts: await receipts.execute() };
 }

@@ -26,7 +26,10 @@ describe('dues matched with receipts, and the late fee of 0.05% a day (Art. 62)'
 
   it('charges nothing for a payment on the due date', () => {
     expect(standing(due, dueDate, [{ amountFen: due, paidOn: '2025-03-15' }], '2025-06-01')).toEqual({
-      receivedFen: 100_000n, arrearsFen: 0n, lateFeeFen: 0n, status: 'paid',
+      receivedFen: 100_000n,
+      arrearsFen: 0n,
+      lateFeeFen: 0n,
+      status: 'paid',
     });
   });
 
@@ -37,7 +40,15 @@ describe('dues matched with receipts, and the late fee of 0.05% a day (Art. 62)'
 
   it('charges only the part paid late, for its own days', () => {
     // 60,000 on time; 40,000 on 14 April, 30 days late: 40,000 x 30 x 5 / 10,000 = 600 fen
-    const s = standing(due, dueDate, [{ amountFen: 40_000n, paidOn: '2025-04-14' }, { amountFen: 60_000n, paidOn: '2025-03-10' }], '2025-06-01');
+    const s = standing(
+      due,
+      dueDate,
+      [
+        { amountFen: 40_000n, paidOn: '2025-04-14' },
+        { amountFen: 60_000n, paidOn: '2025-03-10' },
+      ],
+      '2025-06-01',
+    );
     expect(s).toEqual({ receivedFen: 100_000n, arrearsFen: 0n, lateFeeFen: 600n, status: 'paid' });
   });
 
@@ -50,12 +61,20 @@ describe('dues matched with receipts, and the late fee of 0.05% a day (Art. 62)'
 
   it('is in arrears when nothing came by the day after the due date', () => {
     // 100,000 x 1 x 5 / 10,000 = 50 fen
-    expect(standing(due, dueDate, [], '2025-03-16')).toEqual({ receivedFen: 0n, arrearsFen: 100_000n, lateFeeFen: 50n, status: 'in_arrears' });
+    expect(standing(due, dueDate, [], '2025-03-16')).toEqual({
+      receivedFen: 0n,
+      arrearsFen: 100_000n,
+      lateFeeFen: 50n,
+      status: 'in_arrears',
+    });
   });
 
   it('is not yet due before the due date, and a receipt paid after the day asked about is not in yet', () => {
     expect(standing(due, dueDate, [{ amountFen: due, paidOn: '2025-03-20' }], '2025-03-14')).toEqual({
-      receivedFen: 0n, arrearsFen: 0n, lateFeeFen: 0n, status: 'not_yet_due',
+      receivedFen: 0n,
+      arrearsFen: 0n,
+      lateFeeFen: 0n,
+      status: 'not_yet_due',
     });
   });
 
@@ -69,12 +88,15 @@ describe('dues matched with receipts, and the late fee of 0.05% a day (Art. 62)'
 
   it('counts an overpayment as received and charges no fee on it', () => {
     expect(standing(due, dueDate, [{ amountFen: 120_000n, paidOn: '2025-03-01' }], '2025-04-01')).toEqual({
-      receivedFen: 120_000n, arrearsFen: 0n, lateFeeFen: 0n, status: 'paid',
+      receivedFen: 120_000n,
+      arrearsFen: 0n,
+      lateFeeFen: 0n,
+      status: 'paid',
     });
   });
 });
 
-describe('a grade moves along its class\'s grades and stops at the ends', () => {
+describe("a grade moves along its class's grades and stops at the ends", () => {
   const classTwo = [50, 80, 100, 120, 150];
   it.each([
     [classTwo, 100, -1, 80],

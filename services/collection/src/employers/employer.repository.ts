@@ -51,7 +51,13 @@ export async function findEmployerWithRate(db: Db, id: string, today = provinceT
   return withRateToday(db, today).where('e.id', '=', id).executeTakeFirst();
 }
 
-export async function listEmployers(db: Db, cityCode: string, limit: number, afterId: string | null, today = provinceToday()): Promise<EmployerWithRate[]> {
+export async function listEmployers(
+  db: Db,
+  cityCode: string,
+  limit: number,
+  afterId: string | null,
+  today = provinceToday(),
+): Promise<EmployerWithRate[]> {
   let query = withRateToday(db, today).where('e.city_code', '=', cityCode).orderBy('e.id').limit(limit);
   if (afterId) query = query.where('e.id', '>', afterId);
   return query.execute();

@@ -31,17 +31,20 @@ const employerDoc = z
     industryClass: z.number().int().meta({ description: 'industry risk class 1-8' }),
     rate: z
       .object({
-        benchmarkBp: z.number().int().nullable().meta({ description: 'the class\'s benchmark rate in force today, in basis points of payroll (null before any version is in force)' }),
-        gradePct: z.number().int().meta({ description: 'the employer\'s floating grade in force today, percent of the benchmark' }),
+        benchmarkBp: z.number().int().nullable().meta({
+          description: "the class's benchmark rate in force today, in basis points of payroll (null before any version is in force)",
+        }),
+        gradePct: z.number().int().meta({ description: "the employer's floating grade in force today, percent of the benchmark" }),
       })
-      .meta({ description: 'the rate in force today; a month\'s due reads the versions in force on its first day' }),
+      .meta({ description: "the rate in force today; a month's due reads the versions in force on its first day" }),
     monthlyPayrollFen: fen,
   })
   .meta({ id: 'Employer', description: 'An employer that pays contributions, in its risk class and on its payroll.' });
 
-const contributionRecordedDoc = z
-  .object({ contributionId: z.string(), cityCode: z.string(), replayed: z.boolean() })
-  .meta({ id: 'ContributionRecorded', description: 'A contribution booked into the city\'s income account; replayed when the reference was reported before.' });
+const contributionRecordedDoc = z.object({ contributionId: z.string(), cityCode: z.string(), replayed: z.boolean() }).meta({
+  id: 'ContributionRecorded',
+  description: "A contribution booked into the city's income account; replayed when the reference was reported before.",
+});
 
 const transferResultDoc = z
   .object({
@@ -52,7 +55,10 @@ const transferResultDoc = z
     contributionCount: z.number().int(),
     replayed: z.boolean(),
   })
-  .meta({ id: 'TransferResult', description: 'What the transfer up to the provincial account moved: every collection of months before the given one.' });
+  .meta({
+    id: 'TransferResult',
+    description: 'What the transfer up to the provincial account moved: every collection of months before the given one.',
+  });
 
 const reversalDoc = z
   .object({ reversedFen: fen, replayed: z.boolean() })
@@ -62,17 +68,18 @@ const reconciliationDoc = z
   .object({
     month: z.string(),
     cityCode: z.string(),
-    collectedFen: fen.meta({ description: 'contributions swept by this month\'s transfer' }),
+    collectedFen: fen.meta({ description: "contributions swept by this month's transfer" }),
     transferredFen: fen,
     leftBehindFen: fen.meta({ description: 'contributions of earlier months still in the income account (must be 0)' }),
     incomeBalanceFen: fen,
     ledgerBalanced: z.boolean(),
   })
-  .meta({ id: 'CollectionReconciliation', description: 'The collection side of a city\'s month close.' });
+  .meta({ id: 'CollectionReconciliation', description: "The collection side of a city's month close." });
 
-const declarationRecordedDoc = z
-  .object({ declarationId: z.string(), cityCode: z.string(), replayed: z.boolean() })
-  .meta({ id: 'PayrollDeclared', description: 'A payroll declaration recorded for the employer and month; replayed when the reference was declared before.' });
+const declarationRecordedDoc = z.object({ declarationId: z.string(), cityCode: z.string(), replayed: z.boolean() }).meta({
+  id: 'PayrollDeclared',
+  description: 'A payroll declaration recorded for the employer and month; replayed when the reference was declared before.',
+});
 
 const employerDueDoc = z
   .object({
@@ -81,8 +88,16 @@ const employerDueDoc = z
     month: z.string(),
     dueDate: z.string().meta({ description: 'the 15th of the month; the late fee runs from the day after' }),
     payrollFen: fen.nullable().meta({ description: 'the declared payroll (null: receipts with no declaration)' }),
-    benchmarkBp: z.number().int().nullable().meta({ description: 'the class\'s benchmark in force on the month\'s first day, basis points of payroll' }),
-    gradePct: z.number().int().nullable().meta({ description: 'the employer\'s grade in force on the month\'s first day, percent of the benchmark' }),
+    benchmarkBp: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "the class's benchmark in force on the month's first day, basis points of payroll" }),
+    gradePct: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "the employer's grade in force on the month's first day, percent of the benchmark" }),
     dueFen: fen.meta({ description: 'payroll x benchmark x grade / 1,000,000, rounded once, half up' }),
     receivedFen: fen.meta({ description: 'receipts paid on or before asOf' }),
     arrearsFen: fen.meta({ description: 'still unpaid past the due date' }),
@@ -104,11 +119,15 @@ const incomeAccountDoc = z
     lateFeeFen: fen,
     employers: z.array(employerDueDoc),
   })
-  .meta({ id: 'IncomeAccountMonth', description: 'A city\'s income account for a month as it stood on asOf: due, received, arrears and late fees, in total and per employer.' });
+  .meta({
+    id: 'IncomeAccountMonth',
+    description:
+      "A city's income account for a month as it stood on asOf: due, received, arrears and late fees, in total and per employer.",
+  });
 
 const employerDuesDoc = z
   .object({ employerId: z.string(), asOf: z.string(), dues: z.array(employerDueDoc) })
-  .meta({ id: 'EmployerDues', description: 'One employer\'s dues, month by month, as they stood on asOf.' });
+  .meta({ id: 'EmployerDues', description: "One employer's dues, month by month, as they stood on asOf." });
 
 const employerGradesDoc = z
   .object({
@@ -117,24 +136,31 @@ const employerGradesDoc = z
     grades: z.array(
       z.object({
         effectiveFrom: z.string().meta({ description: 'the first of the month the grade is in force from' }),
-        gradePct: z.number().int().meta({ description: 'percent of the class\'s benchmark' }),
+        gradePct: z.number().int().meta({ description: "percent of the class's benchmark" }),
         reason: z.string(),
         decidedBy: z.string(),
       }),
     ),
   })
-  .meta({ id: 'EmployerGrades', description: 'An employer\'s floating grades, oldest first; each is in force until the next.' });
+  .meta({ id: 'EmployerGrades', description: "An employer's floating grades, oldest first; each is in force until the next." });
 
 const rateVersionDoc = z
   .object({
     effectiveFrom: z.string().meta({ description: 'the first of the month the version is in force from' }),
     reason: z.string(),
     publishedBy: z.string(),
-    benchmarksBp: z.record(z.string(), z.number().int()).meta({ description: 'industry class 1-8 to its benchmark, basis points of payroll' }),
-    grades: z.record(z.string(), z.array(z.number().int())).meta({ description: 'industry class 1-8 to the grades it may float to, percent of its benchmark' }),
+    benchmarksBp: z
+      .record(z.string(), z.number().int())
+      .meta({ description: 'industry class 1-8 to its benchmark, basis points of payroll' }),
+    grades: z
+      .record(z.string(), z.array(z.number().int()))
+      .meta({ description: 'industry class 1-8 to the grades it may float to, percent of its benchmark' }),
     inForce: z.boolean().meta({ description: 'its first day has come: never rewritten' }),
   })
-  .meta({ id: 'RateVersion', description: 'The benchmark of every class and the grades it may float to, in force from its first day until the next version\'s.' });
+  .meta({
+    id: 'RateVersion',
+    description: "The benchmark of every class and the grades it may float to, in force from its first day until the next version's.",
+  });
 
 const employerParams = z.object({ id: z.string().meta({ description: 'employer id; anything but digits is 404', example: '42' }) });
 
@@ -157,8 +183,8 @@ const employerErrors = errorResponses({
 
 const rateErrors = errorResponses({
   404: 'NOT_FOUND: no version from that day',
-  409: 'CONFLICT: the day is on or before the latest version\'s (a new version must follow it), or the version is already in force (never rewritten)',
-  422: 'VALIDATION_FAILED: the day is not in the future, or the body\'s effectiveFrom is not the version being revised',
+  409: "CONFLICT: the day is on or before the latest version's (a new version must follow it), or the version is already in force (never rewritten)",
+  422: "VALIDATION_FAILED: the day is not in the future, or the body's effectiveFrom is not the version being revised",
 });
 
 const DUES_READERS = ['system', 'city_agency', 'provincial_agency', 'operator'] as const;
@@ -167,10 +193,20 @@ const OWN_CITY = 'A city agency only for its own city.';
 const RATE_EXAMPLE = {
   effectiveFrom: '2028-01-01',
   benchmarksBp: { 1: 20, 2: 40, 3: 70, 4: 90, 5: 110, 6: 130, 7: 160, 8: 190 },
-  grades: { 1: [100, 120, 150], 2: [50, 80, 100, 120, 150], 3: [50, 80, 100, 120, 150], 4: [50, 80, 100, 120, 150], 5: [50, 80, 100, 120, 150], 6: [50, 80, 100, 120, 150], 7: [50, 80, 100, 120, 150], 8: [50, 80, 100, 120, 150] },
+  grades: {
+    1: [100, 120, 150],
+    2: [50, 80, 100, 120, 150],
+    3: [50, 80, 100, 120, 150],
+    4: [50, 80, 100, 120, 150],
+    5: [50, 80, 100, 120, 150],
+    6: [50, 80, 100, 120, 150],
+    7: [50, 80, 100, 120, 150],
+    8: [50, 80, 100, 120, 150],
+  },
   reason: 'Provincial notice on the 2028 work-injury insurance rates',
 };
-const BY_THE_CYCLE = 'Called by the cycle worker; idempotent by idempotencyKey (the same key and request answers the first result, replayed: true).';
+const BY_THE_CYCLE =
+  'Called by the cycle worker; idempotent by idempotencyKey (the same key and request answers the first result, replayed: true).';
 
 /** Every route of the collection service, with the schemas its handler parses with and the roles its guard lets through. */
 export const OPERATIONS: ApiOperation[] = [
@@ -180,9 +216,17 @@ export const OPERATIONS: ApiOperation[] = [
     operationId: 'registerEmployer',
     tags: ['Employers'],
     summary: 'Register an employer in its industry risk class',
-    ...roles(['city_agency', 'provincial_agency'], 'A city agency only in its own city (the body\'s cityCode).'),
+    ...roles(['city_agency', 'provincial_agency'], "A city agency only in its own city (the body's cityCode)."),
     request: {
-      body: { required: true, content: json(registerEmployerSchema, { cityCode: '620100', name: 'Lanzhou Petrochemical Works', industryClass: 6, monthlyPayrollFen: '850000000' }) },
+      body: {
+        required: true,
+        content: json(registerEmployerSchema, {
+          cityCode: '620100',
+          name: 'Lanzhou Petrochemical Works',
+          industryClass: 6,
+          monthlyPayrollFen: '850000000',
+        }),
+      },
     },
     responses: { 201: ok('Registered, with its benchmark rate', employerDoc), ...errors(400, 401, 403) },
   },
@@ -191,10 +235,13 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/employers',
     operationId: 'listEmployers',
     tags: ['Employers'],
-    summary: 'A city\'s employers, oldest first, a page at a time',
+    summary: "A city's employers, oldest first, a page at a time",
     ...roles(CITY_READERS, OWN_CITY),
     request: { query: employerListQuery },
-    responses: { 200: ok('One page; pass the last id as `after` for the next', z.object({ employers: z.array(employerDoc) })), ...errors(400, 401, 403) },
+    responses: {
+      200: ok('One page; pass the last id as `after` for the next', z.object({ employers: z.array(employerDoc) })),
+      ...errors(400, 401, 403),
+    },
   },
   {
     method: 'get',
@@ -211,7 +258,7 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/employers/{id}/dues',
     operationId: 'employerDues',
     tags: ['Dues'],
-    summary: 'One employer\'s dues month by month: due, received, arrears and late fee',
+    summary: "One employer's dues month by month: due, received, arrears and late fee",
     ...roles(DUES_READERS, `${OWN_CITY} Unset: from its first declared month to the month of asOf, as of today (province time).`),
     request: { params: employerParams, query: duesQuery },
     responses: { 200: ok('Its dues, oldest month first', employerDuesDoc), ...employerErrors(400, 401, 403, 404) },
@@ -221,7 +268,7 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/employers/{id}/grades',
     operationId: 'employerGrades',
     tags: ['Rates'],
-    summary: 'An employer\'s floating grades over time',
+    summary: "An employer's floating grades over time",
     ...roles(['city_agency', 'provincial_agency', 'operator', 'system'], `${OWN_CITY} A month with no grade is at 100% (the benchmark).`),
     request: { params: employerParams },
     responses: { 200: ok('Its grades, oldest first', employerGradesDoc), ...employerErrors(401, 403, 404) },
@@ -231,22 +278,48 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/employers/{id}/grades',
     operationId: 'scheduleEmployerGrade',
     tags: ['Rates'],
-    summary: 'Set an employer\'s grade from a future first of the month',
-    ...roles(['provincial_agency', 'system'], 'The rate review publishes each employer\'s new grade; the provincial agency may set one by hand. A grade in force is never rewritten.'),
+    summary: "Set an employer's grade from a future first of the month",
+    ...roles(
+      ['provincial_agency', 'system'],
+      "The rate review publishes each employer's new grade; the provincial agency may set one by hand. A grade in force is never rewritten.",
+    ),
     request: {
       params: employerParams,
-      body: { required: true, content: json(employerGradeSchema, { effectiveFrom: '2028-01-01', gradePct: 120, reason: 'annual review: claims above the class average' }) },
+      body: {
+        required: true,
+        content: json(employerGradeSchema, {
+          effectiveFrom: '2028-01-01',
+          gradePct: 120,
+          reason: 'annual review: claims above the class average',
+        }),
+      },
     },
-    responses: { 201: ok('Scheduled; the grade history as it now stands', employerGradesDoc), ...employerErrors(400, 401, 403, 404, 409, 422) },
+    responses: {
+      201: ok('Scheduled; the grade history as it now stands', employerGradesDoc),
+      ...employerErrors(400, 401, 403, 404, 409, 422),
+    },
   },
   {
     method: 'post',
     path: '/payroll-declarations',
     operationId: 'declarePayroll',
     tags: ['Dues'],
-    summary: 'The tax bureau declares an employer\'s payroll for a month',
-    ...roles(['provincial_agency'], 'One declaration per employer and month. The bureau\'s declaration reference is the idempotency key: declaring it again records nothing (200, replayed).'),
-    request: { body: { required: true, content: json(declarePayrollSchema, { employerId: '42', month: '2027-01', payrollFen: '850000000', reference: 'GS-DECL-2027-000123' }) } },
+    summary: "The tax bureau declares an employer's payroll for a month",
+    ...roles(
+      ['provincial_agency'],
+      "One declaration per employer and month. The bureau's declaration reference is the idempotency key: declaring it again records nothing (200, replayed).",
+    ),
+    request: {
+      body: {
+        required: true,
+        content: json(declarePayrollSchema, {
+          employerId: '42',
+          month: '2027-01',
+          payrollFen: '850000000',
+          reference: 'GS-DECL-2027-000123',
+        }),
+      },
+    },
     responses: {
       201: ok('Recorded', declarationRecordedDoc),
       200: ok('Declared before; nothing recorded again', declarationRecordedDoc),
@@ -258,7 +331,7 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/income-accounts/{cityCode}/{month}',
     operationId: 'incomeAccountMonth',
     tags: ['Dues'],
-    summary: 'A city\'s income account for a month: due, received, arrears and late fees',
+    summary: "A city's income account for a month: due, received, arrears and late fees",
     ...roles(DUES_READERS, `${OWN_CITY} Unset asOf: today (province time).`),
     request: { params: accountParams, query: z.object({ asOf }) },
     responses: { 200: ok('The month as it stood on asOf, in total and per employer', incomeAccountDoc), ...errors(400, 401, 403) },
@@ -270,7 +343,10 @@ export const OPERATIONS: ApiOperation[] = [
     tags: ['Rates'],
     summary: 'Every rate version, oldest first',
     ...roles(['city_agency', 'hrss_reviewer', 'finance_reviewer', 'provincial_agency', 'operator', 'system']),
-    responses: { 200: ok('The versions; inForce marks those whose first day has come', z.object({ versions: z.array(rateVersionDoc) })), ...errors(401, 403) },
+    responses: {
+      200: ok('The versions; inForce marks those whose first day has come', z.object({ versions: z.array(rateVersionDoc) })),
+      ...errors(401, 403),
+    },
   },
   {
     method: 'post',
@@ -278,7 +354,7 @@ export const OPERATIONS: ApiOperation[] = [
     operationId: 'publishRateVersion',
     tags: ['Rates'],
     summary: 'Publish the next rate version from a future first of the month',
-    ...roles(['provincial_agency'], 'The day must be later than every existing version\'s. Class 1 never floats below its benchmark.'),
+    ...roles(['provincial_agency'], "The day must be later than every existing version's. Class 1 never floats below its benchmark."),
     request: { body: { required: true, content: json(publishRateVersionSchema, RATE_EXAMPLE) } },
     responses: { 201: ok('Published', rateVersionDoc), ...rateErrors(400, 401, 403, 409, 422) },
   },
@@ -288,7 +364,7 @@ export const OPERATIONS: ApiOperation[] = [
     operationId: 'reviseRateVersion',
     tags: ['Rates'],
     summary: 'Revise a rate version not yet in force',
-    ...roles(['provincial_agency'], 'The body\'s effectiveFrom must be the version\'s own; a version in force is never rewritten (409).'),
+    ...roles(['provincial_agency'], "The body's effectiveFrom must be the version's own; a version in force is never rewritten (409)."),
     request: { params: versionParams, body: { required: true, content: json(publishRateVersionSchema, RATE_EXAMPLE) } },
     responses: { 200: ok('Revised', rateVersionDoc), ...rateErrors(400, 401, 403, 404, 409, 422) },
   },
@@ -298,10 +374,23 @@ export const OPERATIONS: ApiOperation[] = [
     operationId: 'reportContribution',
     tags: ['Contributions'],
     summary: 'The tax bureau reports a contribution it collected',
-    ...roles(['provincial_agency'], 'The bureau\'s receipt reference is the idempotency key: reporting it again books nothing (200, replayed).'),
-    request: { body: { required: true, content: json(reportContributionSchema, { employerId: '42', month: '2027-01', amountFen: '9350000', reference: 'GS-TAX-2027-000123' }) } },
+    ...roles(
+      ['provincial_agency'],
+      "The bureau's receipt reference is the idempotency key: reporting it again books nothing (200, replayed).",
+    ),
+    request: {
+      body: {
+        required: true,
+        content: json(reportContributionSchema, {
+          employerId: '42',
+          month: '2027-01',
+          amountFen: '9350000',
+          reference: 'GS-TAX-2027-000123',
+        }),
+      },
+    },
     responses: {
-      201: ok('Booked into the city\'s income account', contributionRecordedDoc),
+      201: ok("Booked into the city's income account", contributionRecordedDoc),
       200: ok('Reported before; nothing booked again', contributionRecordedDoc),
       ...errors(400, 401, 403, 409, 422),
     },
@@ -311,7 +400,7 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/transfers',
     operationId: 'transferToProvince',
     tags: ['Transfers'],
-    summary: 'Move all of a city\'s collections of earlier months up to the provincial special account',
+    summary: "Move all of a city's collections of earlier months up to the provincial special account",
     ...roles(['system'], BY_THE_CYCLE),
     request: { body: { required: true, content: json(transferRequestSchema) } },
     responses: { 201: ok('Transferred', transferResultDoc), 200: ok('Replayed', transferResultDoc), ...errors(400, 401, 403, 409) },
@@ -331,7 +420,7 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/reconciliation/{month}/{cityCode}',
     operationId: 'collectionReconciliation',
     tags: ['Transfers'],
-    summary: 'The collection side of a city\'s month close',
+    summary: "The collection side of a city's month close",
     ...roles(['system', 'provincial_agency', 'operator']),
     request: { params: monthCity },
     responses: { 200: ok('Collected, transferred and left behind', reconciliationDoc), ...errors(400, 401, 403, 404) },
@@ -343,12 +432,20 @@ export function buildOpenApiDocument() {
   return openApiDocument({
     title: 'Provincial work-injury fund: collection service',
     description:
-      'Employers, the rates as versioned data and each employer\'s floating grade, the payroll declarations and contributions the tax bureau reports, what employers owe against what came in (arrears and late fees), the city income accounts and the monthly transfer up to the province. Money is integer fen written as a decimal string (100 fen = 1 yuan). Every refusal answers with the ErrorBody shape.',
+      "Employers, the rates as versioned data and each employer's floating grade, the payroll declarations and contributions the tax bureau reports, what employers owe against what came in (arrears and late fees), the city income accounts and the monthly transfer up to the province. Money is integer fen written as a decimal string (100 fen = 1 yuan). Every refusal answers with the ErrorBody shape.",
     tags: [
       { name: 'Employers', description: 'Who pays contributions, in which risk class, on what payroll.' },
-      { name: 'Rates', description: 'Benchmark rates of the eight industry classes and the grades each may float to, as versions in force from their first day; each employer\'s grade over time.' },
-      { name: 'Dues', description: 'Payroll declarations, and what each employer and city owes against what came in: due, received, arrears and late fees.' },
-      { name: 'Contributions', description: 'Contributions collected by the tax bureau, booked into the city\'s income account.' },
+      {
+        name: 'Rates',
+        description:
+          "Benchmark rates of the eight industry classes and the grades each may float to, as versions in force from their first day; each employer's grade over time.",
+      },
+      {
+        name: 'Dues',
+        description:
+          'Payroll declarations, and what each employer and city owes against what came in: due, received, arrears and late fees.',
+      },
+      { name: 'Contributions', description: "Contributions collected by the tax bureau, booked into the city's income account." },
       { name: 'Transfers', description: 'The city-to-province transfer the cycle moves, and the collection side of reconciliation.' },
     ],
     operations: OPERATIONS,

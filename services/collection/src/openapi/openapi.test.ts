@@ -1,11 +1,18 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { loadConfig } from '@fund/shared/server';
-import { fetchServedDocument, OFFLINE_ENV, offlineApp, refusalsWithoutErrorBody, roleMismatches, routeCoverage } from '@fund/shared/server/testing';
+import {
+  fetchServedDocument,
+  OFFLINE_ENV,
+  offlineApp,
+  refusalsWithoutErrorBody,
+  roleMismatches,
+  routeCoverage,
+} from '@fund/shared/server/testing';
 import { collectionConfigSchema } from '../config';
 import { collectionService } from '../service';
 import { buildOpenApiDocument } from './openapi.document';
 
-describe('the collection service\'s OpenAPI document', () => {
+describe("the collection service's OpenAPI document", () => {
   const document = buildOpenApiDocument();
   const { app, close } = offlineApp(collectionService(loadConfig(collectionConfigSchema, OFFLINE_ENV)));
   afterAll(close);

@@ -48,7 +48,10 @@ export async function listRateVersions(db: Db, today = provinceToday()): Promise
     publishedBy: v.published_by,
     benchmarksBp: Object.fromEntries(benchmarks.filter((b) => b.version_id === v.id).map((b) => [String(b.industry_class), b.rate_bp])),
     grades: Object.fromEntries(
-      [1, 2, 3, 4, 5, 6, 7, 8].map((c) => [String(c), grades.filter((g) => g.version_id === v.id && g.industry_class === c).map((g) => g.grade_pct)]),
+      [1, 2, 3, 4, 5, 6, 7, 8].map((c) => [
+        String(c),
+        grades.filter((g) => g.version_id === v.id && g.industry_class === c).map((g) => g.grade_pct),
+      ]),
     ),
     inForce: v.effective_from <= today,
   }));
@@ -69,7 +72,11 @@ async function writeLines(db: Db, versionId: string, input: PublishRateVersionRe
     .execute();
   await db
     .insertInto('floating_grades')
-    .values(Object.entries(input.grades).flatMap(([cls, grades]) => grades.map((pct) => ({ version_id: versionId, industry_class: Number(cls), grade_pct: pct }))))
+    .values(
+      Object.entries(input.grades).flatMap(([cls, grades]) =>
+        grades.map((pct) => ({ version_id: versionId, industry_class: Number(cls), grade_pct: pct })),
+      ),
+    )
     .execute();
 }
 
@@ -83,10 +90,14 @@ export async function publishRateVersion(
   publishedBy: string,
   today = provinceToday(),
 ): Promise<RateVersion> {
-  if (input.effectiveFrom <= today) throw refused('body.effectiveFrom', `must be after today (${today}): a version is published before it takes effect`);
+  if (input.effectiveFrom <= today)
+    throw refused('body.effectiveFrom', `must be after today (${today}): a version is published before it takes effect`);
   return db.transaction().execute(async (trx) => {
     await sql`lock table rate_versions in share row exclusive mode`.execute(trx);
-    const latest = await trx.selectFrom('rate_versions').select(sql<string>`max(effective_from)::text`.as('day')).executeTakeFirstOrThrow();
+    const latest = await trx
+      .selectFrom('rate_versions')
+      .select(sql<string>`max(effective_from)::text`.as('day'))
+      .executeTakeFirstOrThrow();
     if (latest.day && input.effectiveFrom <= latest.day) {
       throw conflict(
         ErrorCode.Conflict,
@@ -121,7 +132,10 @@ export async function reviseRateVersion(
       .executeTakeFirst();
     if (!version) throw notFound(`rate version from ${effectiveFrom}`);
     if (version.effective_from <= today) {
-      throw conflict(ErrorCode.Conflict, `the rate version in force from ${effectiveFrom} may not be changed: publish a new version instead`);
+      throw conflict(
+        ErrorCode.Conflict,
+        `the rate version in force from ${effectiveFrom} may not be changed: publish a new version instead`,
+      );
     }
     if (input.effectiveFrom !== effectiveFrom) throw refused('body.effectiveFrom', `must be ${effectiveFrom}, the version being revised`);
     await trx.deleteFrom('benchmark_rates').where('version_id', '=', version.id).execute();
@@ -171,7 +185,13 @@ export async function gradeHistory(db: Db, employerId: string) {
 export async function recordNewEmployerGrade(db: Db, employerId: string, firstMonth: string): Promise<void> {
   await db
     .insertInto('employer_grades')
-    .values({ employer_id: employerId, effective_from: `${firstMonth}-01`, grade_pct: NEW_EMPLOYER_GRADE_PCT, reason: 'new employer: the benchmark', decided_by: 'registration' })
+    .values({
+      employer_id: employerId,
+      effective_from: `${firstMonth}-01`,
+      grade_pct: NEW_EMPLOYER_GRADE_PCT,
+      reason: 'new employer: the benchmark',
+      decided_by: 'registration',
+    })
     .execute();
 }
 
@@ -186,7 +206,8 @@ export async function scheduleEmployerGrade(
   decidedBy: string,
   today = provinceToday(),
 ) {
-  if (input.effectiveFrom <= today) throw refused('body.effectiveFrom', `must be after today (${today}): a grade in force is never rewritten`);
+  if (input.effectiveFrom <= today)
+    throw refused('body.effectiveFrom', `must be after today (${today}): a grade in force is never rewritten`);
   const version = await versionInForce(db, input.effectiveFrom);
   const allowed = version.grades[String(employer.industry_class)] ?? [];
   if (!allowed.includes(input.gradePct)) {
@@ -198,7 +219,13 @@ export async function scheduleEmployerGrade(
   try {
     await db
       .insertInto('employer_grades')
-      .values({ employer_id: employer.id, effective_from: input.effectiveFrom, grade_pct: input.gradePct, reason: input.reason, decided_by: decidedBy })
+      .values({
+        employer_id: employer.id,
+        effective_from: input.effectiveFrom,
+        grade_pct: input.gradePct,
+        reason: input.reason,
+        decided_by: decidedBy,
+      })
       .execute();
   } catch (error) {
     if ((error as { code?: string }).code === '23505') {

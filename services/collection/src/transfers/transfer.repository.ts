@@ -45,7 +45,11 @@ export async function transferToProvince(db: Kysely<CollectionDB>, input: Transf
         await trx
           .updateTable('contributions')
           .set({ transfer_id: transfer.id })
-          .where('id', 'in', swept.map((c) => c.id))
+          .where(
+            'id',
+            'in',
+            swept.map((c) => c.id),
+          )
           .execute();
       }
       if (amount > 0n) {
@@ -73,7 +77,10 @@ export async function transferToProvince(db: Kysely<CollectionDB>, input: Transf
 }
 
 /** Compensation: undoes a transfer the province could not receive, returning the money to the income account. */
-export async function reverseTransfer(db: Kysely<CollectionDB>, input: TransferRequest): Promise<{ reversedFen: string; replayed: boolean }> {
+export async function reverseTransfer(
+  db: Kysely<CollectionDB>,
+  input: TransferRequest,
+): Promise<{ reversedFen: string; replayed: boolean }> {
   return db.transaction().execute(async (trx) => {
     const { response, replayed } = await once(trx, `reverse:${input.idempotencyKey}`, input, async () => {
       const transfer = await trx

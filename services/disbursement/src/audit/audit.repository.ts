@@ -103,7 +103,13 @@ export async function appendAuditEvents(trx: Db, events: readonly NewAuditEvent[
 /** Rows in chain order, optionally about one entitlement or one city's month; `after` pages on by id. */
 export async function listAuditEvents(
   db: Db,
-  filter: { entitlementId?: string | undefined; month?: string | undefined; cityCode?: string | undefined; after?: string | undefined; limit: number },
+  filter: {
+    entitlementId?: string | undefined;
+    month?: string | undefined;
+    cityCode?: string | undefined;
+    after?: string | undefined;
+    limit: number;
+  },
 ): Promise<AuditEvent[]> {
   let query = db.selectFrom('audit_events').selectAll().orderBy('id').limit(filter.limit);
   if (filter.entitlementId) query = query.where('entitlement_id', '=', filter.entitlementId);

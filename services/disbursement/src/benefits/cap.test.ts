@@ -78,13 +78,21 @@ describe("the Art. 39 cap on dependants' pensions under any standard", () => {
       }));
       const ownWage = BigInt(randomInt(random, 473_008, 2_365_041));
       const amounts = pensions(standard, ownWage, dependants);
-      const context = JSON.stringify({ standard: standard.dependantPension, adjustment: standard.longTermAdjustmentBp, ownWage: String(ownWage), dependants });
+      const context = JSON.stringify({
+        standard: standard.dependantPension,
+        adjustment: standard.longTermAdjustmentBp,
+        ownWage: String(ownWage),
+        dependants,
+      });
 
       expect({ context, count: amounts.length }).toEqual({ context, count: dependants.length });
       expect({ context, negative: amounts.filter((a) => a < 0n) }).toEqual({ context, negative: [] });
       expect({ context, withinWage: sum(amounts) <= ownWage }).toEqual({ context, withinWage: true });
       const { spouseBp, otherDependantBp, loneElderlyOrOrphanBonusBp, totalCapBp } = standard.dependantPension;
-      const totalBp = dependants.reduce((s, d) => s + (d.relation === 'spouse' ? spouseBp : otherDependantBp) + (d.loneElderlyOrOrphan ? loneElderlyOrOrphanBonusBp : 0), 0);
+      const totalBp = dependants.reduce(
+        (s, d) => s + (d.relation === 'spouse' ? spouseBp : otherDependantBp) + (d.loneElderlyOrOrphan ? loneElderlyOrOrphanBonusBp : 0),
+        0,
+      );
       const adjustedCap = (ownWage * BigInt(totalCapBp) * BigInt(10_000 + standard.longTermAdjustmentBp)) / 100_000_000n;
       // Shares at or over the cap are paid the cap exactly: the standard's (adjusted) cap, or the wage if that is lower.
       if (totalBp > 0 && totalBp >= totalCapBp && adjustedCap >= ownWage) {

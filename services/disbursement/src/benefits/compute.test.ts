@@ -74,7 +74,9 @@ describe('selectStandard', () => {
   });
 
   it('refuses a month before any version and two versions starting together', () => {
-    expect(() => selectStandard(DEMO_STANDARDS, '2010-12')).toThrow('no benefit standard is in force in 2010-12 (the earliest takes effect in 2011-01)');
+    expect(() => selectStandard(DEMO_STANDARDS, '2010-12')).toThrow(
+      'no benefit standard is in force in 2010-12 (the earliest takes effect in 2011-01)',
+    );
     expect(() => selectStandard([], '2025-01')).toThrow('no benefit standard is in force in 2025-01 (none are loaded)');
     const clash: BenefitStandard[] = [...DEMO_STANDARDS, { ...(DEMO_STANDARDS[1] as BenefitStandard), version: 'dup' }];
     expect(() => selectStandard(clash, '2025-08')).toThrow('benefit standards gs-2025-07 and dup both take effect in 2025-07');
@@ -141,7 +143,9 @@ describe('one-time disability subsidy, every grade', () => {
     ]);
     const capped = oneTime(worker({ disabilityGrade: 1, ownWageFen: 3_000_000n }));
     expect(amounts(capped)).toEqual([['one_time_disability_subsidy', 63_856_107n]]); // 27 x 2,365,041
-    expect(capped[0]?.basis).toBe('grade 1: 27 months of own wage ¥23,650.41 (capped at 300% of 2024 average ¥7,883.47); standard reg-2010');
+    expect(capped[0]?.basis).toBe(
+      'grade 1: 27 months of own wage ¥23,650.41 (capped at 300% of 2024 average ¥7,883.47); standard reg-2010',
+    );
   });
 
   it('is the same after the mid-year version, which only adjusts long-term benefits', () => {
@@ -205,7 +209,13 @@ describe('a standard published for a later month', () => {
   // A new version from 2028-02: +5% on allowances and pensions (instead of +3%), full nursing care 55%.
   const published: BenefitStandard[] = [
     ...DEMO_STANDARDS,
-    { ...(DEMO_STANDARDS[1] as BenefitStandard), version: 'gs-2028-02', effectiveMonth: '2028-02', longTermAdjustmentBp: 500, nursingCareBp: { full: 5500, most: 4000, partial: 3000 } },
+    {
+      ...(DEMO_STANDARDS[1] as BenefitStandard),
+      version: 'gs-2028-02',
+      effectiveMonth: '2028-02',
+      longTermAdjustmentBp: 500,
+      nursingCareBp: { full: 5500, most: 4000, partial: 3000 },
+    },
   ];
   const facts = worker({ nursingLevel: 'full' });
 

@@ -15,13 +15,7 @@
  */
 import { applyBp, apportion, BP_PER_WHOLE, divideRoundHalfUp, formatBp, formatYuan } from './arithmetic';
 import type { CaseFacts, ClaimFacts, Entitlement } from './facts';
-import {
-  monthSchema,
-  parametersForYear,
-  selectStandard,
-  type BenefitStandard,
-  type YearlyParameters,
-} from './standards';
+import { monthSchema, parametersForYear, selectStandard, type BenefitStandard, type YearlyParameters } from './standards';
 
 const monthOfDate = (date: string): string => date.slice(0, 7);
 const yearOfDate = (date: string): number => Number(date.slice(0, 4));
@@ -57,7 +51,11 @@ function ownWageDetail(
   return { fen: ownWageFen, note: `own wage ${formatYuan(ownWageFen)}` };
 }
 
-function ownWageForCase(facts: Pick<ClaimFacts, 'ownWageFen' | 'injuryRecognitionDate'>, standard: BenefitStandard, params: readonly YearlyParameters[]): OwnWage {
+function ownWageForCase(
+  facts: Pick<ClaimFacts, 'ownWageFen' | 'injuryRecognitionDate'>,
+  standard: BenefitStandard,
+  params: readonly YearlyParameters[],
+): OwnWage {
   const reference = parametersForYear(params, yearOfDate(facts.injuryRecognitionDate) - 1);
   return ownWageDetail(facts.ownWageFen, reference, standard.ownWage);
 }
@@ -161,7 +159,8 @@ function dependantPensions(caseFacts: CaseFacts, standard: BenefitStandard, year
   const wage = ownWageForCase(caseFacts, standard, yearlyParams);
   const adjustment = standard.longTermAdjustmentBp;
   const shares = caseFacts.dependants.map(
-    (d) => (d.relation === 'spouse' ? rules.spouseBp : rules.otherDependantBp) + (d.loneElderlyOrOrphan ? rules.loneElderlyOrOrphanBonusBp : 0),
+    (d) =>
+      (d.relation === 'spouse' ? rules.spouseBp : rules.otherDependantBp) + (d.loneElderlyOrOrphan ? rules.loneElderlyOrOrphanBonusBp : 0),
   );
   const totalBp = shares.reduce((a, b) => a + b, 0);
   const tag = `standard ${standard.version}`;
@@ -192,7 +191,8 @@ function dependantPensions(caseFacts: CaseFacts, standard: BenefitStandard, year
  */
 function dependantsCap(wageFen: bigint, totalCapBp: number, adjustmentBp: number): { fen: bigint; note: string } {
   const adjusted = adjustedShare(wageFen, totalCapBp, adjustmentBp);
-  if (adjusted <= wageFen) return { fen: adjusted, note: `${formatBp(totalCapBp)} of own wage${adjustmentBp === 0 ? '' : ` x (1 + ${formatBp(adjustmentBp)})`}` };
+  if (adjusted <= wageFen)
+    return { fen: adjusted, note: `${formatBp(totalCapBp)} of own wage${adjustmentBp === 0 ? '' : ` x (1 + ${formatBp(adjustmentBp)})`}` };
   return { fen: wageFen, note: 'the own wage (the Art. 39 cap)' };
 }
 

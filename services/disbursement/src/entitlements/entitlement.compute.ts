@@ -215,7 +215,11 @@ export async function computeDue(db: Db, month: string, cityCode: string, rules:
   const claimants = new Map<string, CaseFactsRecord>();
   const ids = [...new Set(claims.map((c) => c.beneficiary_id))];
   if (ids.length > 0) {
-    const rows = (await db.selectFrom('beneficiaries').select(caseFactColumns).where(sql<boolean>`id = any(${ids}::bigint[])`).execute()) as CaseFactsRecord[];
+    const rows = (await db
+      .selectFrom('beneficiaries')
+      .select(caseFactColumns)
+      .where(sql<boolean>`id = any(${ids}::bigint[])`)
+      .execute()) as CaseFactsRecord[];
     for (const b of rows) claimants.set(b.id, b);
   }
   for (const claim of claims) {

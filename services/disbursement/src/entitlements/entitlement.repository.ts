@@ -96,7 +96,18 @@ export async function runEntitlements(db: Db, month: string, cityCode: string): 
   const rows = await db
     .selectFrom('entitlements as e')
     .leftJoin('one_time_claims as c', 'c.id', 'e.claim_id')
-    .select(['e.id', 'e.period_month', 'e.beneficiary_id', 'e.claim_id', 'e.type', 'e.category', 'e.dependant_index', 'e.amount_fen', 'e.status', 'c.approved_at'])
+    .select([
+      'e.id',
+      'e.period_month',
+      'e.beneficiary_id',
+      'e.claim_id',
+      'e.type',
+      'e.category',
+      'e.dependant_index',
+      'e.amount_fen',
+      'e.status',
+      'c.approved_at',
+    ])
     .where('e.city_code', '=', cityCode)
     .where('e.payout_month', '=', month)
     .orderBy('e.id')

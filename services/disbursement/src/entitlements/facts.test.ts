@@ -32,11 +32,16 @@ describe('case facts built from a register row', () => {
   it('are the row as the benefit rules read it', () => {
     const facts = caseFactsOf(householdRow);
     expect(facts).toMatchObject({ ownWageFen: 612_345n, deceased: true, deathCause: 'work_injury', status: 'deceased' });
-    expect(monthlyEntitlements(facts, '2025-05', DEMO_STANDARDS, DEMO_YEARLY_PARAMETERS).map((l) => l.amountFen)).toEqual([244_938n, 183_704n]);
+    expect(monthlyEntitlements(facts, '2025-05', DEMO_STANDARDS, DEMO_YEARLY_PARAMETERS).map((l) => l.amountFen)).toEqual([
+      244_938n,
+      183_704n,
+    ]);
   });
 
   it('refuse a negative wage, naming the beneficiary and the rule, instead of flooring and paying it', () => {
-    expect(() => caseFactsOf({ ...workerRow, own_wage_fen: '-100' })).toThrow(/^beneficiary 7: beneficiaries\.7\.ownWageFen Too small: expected bigint to be >=0/);
+    expect(() => caseFactsOf({ ...workerRow, own_wage_fen: '-100' })).toThrow(
+      /^beneficiary 7: beneficiaries\.7\.ownWageFen Too small: expected bigint to be >=0/,
+    );
   });
 
   it('refuse a second spouse instead of paying two spouses a pension', () => {

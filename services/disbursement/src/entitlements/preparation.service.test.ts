@@ -18,11 +18,15 @@ describe('a preparation over register rows the benefit schema refuses', () => {
 
   it('is refused whole, naming each bad row and its rule, storing and paying nothing until the rows are corrected', async () => {
     const spouse = { relation: 'spouse' as const, loneElderlyOrOrphan: false };
-    const [good, twoSpouses, cousin] = await insertBeneficiaries(service.db, [
-      worker(CITY),
-      household(CITY, { dependants: [spouse, spouse] }),
-      household(CITY, { dependants: [{ relation: 'cousin', loneElderlyOrOrphan: false } as never] }),
-    ], testCipher);
+    const [good, twoSpouses, cousin] = await insertBeneficiaries(
+      service.db,
+      [
+        worker(CITY),
+        household(CITY, { dependants: [spouse, spouse] }),
+        household(CITY, { dependants: [{ relation: 'cousin', loneElderlyOrOrphan: false } as never] }),
+      ],
+      testCipher,
+    );
 
     const draft = await api.get(`/drafts/${MONTH}/${CITY}`);
     expect(draft.status).toBe(422);
@@ -37,12 +41,22 @@ describe('a preparation over register rows the benefit schema refuses', () => {
 
     const total = '5000000';
     const key = `cycle:${MONTH}:${CITY}`;
-    await api.post('/pool/receipts', { month: MONTH, cityCode: CITY, amountFen: total, transferId: `T-${MONTH}`, idempotencyKey: `${key}:receipt` });
+    await api.post('/pool/receipts', {
+      month: MONTH,
+      cityCode: CITY,
+      amountFen: total,
+      transferId: `T-${MONTH}`,
+      idempotencyKey: `${key}:receipt`,
+    });
     await api.post('/pool/reservations', { month: MONTH, cityCode: CITY, amountFen: total, idempotencyKey: `${key}:reserve:v1` });
     await api.post('/allocations', { month: MONTH, cityCode: CITY, amountFen: total, idempotencyKey: `${key}:allocate` });
     const lines: PlanLine[] = [{ category: 'long_term', count: 3, amountFen: total }];
     const prepare = (attempt: string) =>
-      api.post(`/payouts/${MONTH}/${CITY}/prepare`, { approvedLines: lines, dueDate: `${MONTH}-25T00:00:00.000Z`, idempotencyKey: `${key}:prepare:${attempt}` });
+      api.post(`/payouts/${MONTH}/${CITY}/prepare`, {
+        approvedLines: lines,
+        dueDate: `${MONTH}-25T00:00:00.000Z`,
+        idempotencyKey: `${key}:prepare:${attempt}`,
+      });
 
     const refused = await prepare('1');
     expect(refused.status).toBe(422);
@@ -53,8 +67,16 @@ describe('a preparation over register rows the benefit schema refuses', () => {
     expect(await service.db.selectFrom('payments').select('id').execute()).toEqual([]);
 
     // Corrected on the register, the month computes and is prepared: the worker, and one spouse and one child each.
-    await service.db.updateTable('beneficiaries').set({ dependants: JSON.stringify([spouse]) }).where('id', '=', twoSpouses!).execute();
-    await service.db.updateTable('beneficiaries').set({ dependants: JSON.stringify([{ relation: 'child', loneElderlyOrOrphan: false }]) }).where('id', '=', cousin!).execute();
+    await service.db
+      .updateTable('beneficiaries')
+      .set({ dependants: JSON.stringify([spouse]) })
+      .where('id', '=', twoSpouses!)
+      .execute();
+    await service.db
+      .updateTable('beneficiaries')
+      .set({ dependants: JSON.stringify([{ relation: 'child', loneElderlyOrOrphan: false }]) })
+      .where('id', '=', cousin!)
+      .execute();
     const prepared = await prepare('2');
     expect(prepared.status).toBe(201);
     const stored = await service.db.selectFrom('entitlements').select(['beneficiary_id', 'type']).orderBy('id').execute();

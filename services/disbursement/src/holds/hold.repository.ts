@@ -128,5 +128,9 @@ export async function decide(db: Db, entitlementId: string, status: HoldStatus, 
 
 /** Sets a held entitlement's status after a decision: pending again, or cancelled. */
 export async function setEntitlementStatus(db: Db, entitlementId: string, status: 'pending' | 'cancelled'): Promise<void> {
-  await db.updateTable('entitlements').set({ status, updated_at: sql<Date>`now()` }).where('id', '=', entitlementId).execute();
+  await db
+    .updateTable('entitlements')
+    .set({ status, updated_at: sql<Date>`now()` })
+    .where('id', '=', entitlementId)
+    .execute();
 }

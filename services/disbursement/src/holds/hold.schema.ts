@@ -19,9 +19,15 @@ export const entitlementParam = z.object({ entitlementId: z.string().regex(/^\d{
 
 /** GET /audit */
 export const listAuditQuery = z.object({
-  entitlementId: z.string().regex(/^\d{1,18}$/, 'must be an entitlement id').optional(),
+  entitlementId: z
+    .string()
+    .regex(/^\d{1,18}$/, 'must be an entitlement id')
+    .optional(),
   month: monthString.optional(),
   cityCode: cityCode.optional(),
-  after: z.string().regex(/^\d{1,18}$/, 'must be an audit row id').optional(),
+  after: z
+    .string()
+    .regex(/^\d{1,18}$/, 'must be an audit row id')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(1_000).default(200),
 });

@@ -38,7 +38,10 @@ export async function decideHold(
     const run = await lockRun(trx, hold.month, hold.city_code);
     const current = await lockHold(trx, entitlementId);
     if (current.status !== 'open' || current.entitlement_status !== 'held') {
-      throw conflict(ErrorCode.Conflict, `the hold on entitlement ${entitlementId} was already ${current.status === 'open' ? 'settled' : current.status}`);
+      throw conflict(
+        ErrorCode.Conflict,
+        `the hold on entitlement ${entitlementId} was already ${current.status === 'open' ? 'settled' : current.status}`,
+      );
     }
     const status: HoldStatus = decision === 'release' ? 'released' : 'cancelled';
     await decide(trx, entitlementId, status, reason, actor);

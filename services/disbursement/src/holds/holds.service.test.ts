@@ -25,7 +25,10 @@ describe('supervision of every payout batch', () => {
   async function as(role: Role, method: 'GET' | 'POST', path: string, body?: unknown, cityCode?: string): Promise<Answer> {
     const res = await fetch(`${service.url}${path}`, {
       method,
-      headers: { ...(await authHeader(role, { userId: `${role}-1`, ...(cityCode ? { cityCode } : {}) })), 'content-type': 'application/json' },
+      headers: {
+        ...(await authHeader(role, { userId: `${role}-1`, ...(cityCode ? { cityCode } : {}) })),
+        'content-type': 'application/json',
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: await res.json() };
@@ -35,10 +38,28 @@ describe('supervision of every payout batch', () => {
     const lines: PlanLine[] = (await api.get(`/drafts/${JUNE}/${city}`)).body.lines;
     const total = lines.reduce((s, l) => s + BigInt(l.amountFen), 0n).toString();
     const key = `cycle:${JUNE}:${city}`;
-    expect((await api.post('/pool/receipts', { month: JUNE, cityCode: city, amountFen: total, transferId: `T-${city}`, idempotencyKey: `${key}:receipt` })).status).toBe(201);
-    expect((await api.post('/pool/reservations', { month: JUNE, cityCode: city, amountFen: total, idempotencyKey: `${key}:reserve:v1` })).status).toBe(201);
-    expect((await api.post('/allocations', { month: JUNE, cityCode: city, amountFen: total, idempotencyKey: `${key}:allocate` })).status).toBe(201);
-    const prepared = await api.post(`/payouts/${JUNE}/${city}/prepare`, { approvedLines: lines, dueDate: '2099-06-25T00:00:00.000Z', idempotencyKey: `${key}:prepare` });
+    expect(
+      (
+        await api.post('/pool/receipts', {
+          month: JUNE,
+          cityCode: city,
+          amountFen: total,
+          transferId: `T-${city}`,
+          idempotencyKey: `${key}:receipt`,
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await api.post('/pool/reservations', { month: JUNE, cityCode: city, amountFen: total, idempotencyKey: `${key}:reserve:v1` })).status,
+    ).toBe(201);
+    expect(
+      (await api.post('/allocations', { month: JUNE, cityCode: city, amountFen: total, idempotencyKey: `${key}:allocate` })).status,
+    ).toBe(201);
+    const prepared = await api.post(`/payouts/${JUNE}/${city}/prepare`, {
+      approvedLines: lines,
+      dueDate: '2099-06-25T00:00:00.000Z',
+      idempotencyKey: `${key}:prepare`,
+    });
     expect(prepared.status).toBe(201);
     return prepared.body;
   }
@@ -46,7 +67,11 @@ describe('supervision of every payout batch', () => {
   async function payAll(city: string, batchSize: number, from = 0) {
     const results = [];
     for (let n = from; n < 200; n++) {
-      const r = await api.post(`/payouts/${JUNE}/${city}/batches`, { batchNo: n, batchSize, idempotencyKey: `cycle:${JUNE}:${city}:payout:batch:${n}` });
+      const r = await api.post(`/payouts/${JUNE}/${city}/batches`, {
+        batchNo: n,
+        batchSize,
+        idempotencyKey: `cycle:${JUNE}:${city}:payout:batch:${n}`,
+      });
       expect(r.status).toBe(201);
       results.push(r.body);
       if (r.body.done) break;
@@ -71,8 +96,12 @@ describe('supervision of every payout batch', () => {
       .executeTakeFirstOrThrow();
 
   const paymentsOf = async (entitlementId: string) =>
-    (await sql<{ status: string; kind: string }>`
-      select p.status, b.kind from payments p join payout_batches b on b.id = p.batch_id where p.entitlement_id = ${entitlementId}`.execute(service.db)).rows;
+    (
+      await sql<{ status: string; kind: string }>`
+      select p.status, b.kind from payments p join payout_batches b on b.id = p.batch_id where p.entitlement_id = ${entitlementId}`.execute(
+        service.db,
+      )
+    ).rows;
 
   it('holds each suspicious payment with its rules and reasons, stays quiet on the near misses, and leaves held money unspent', async () => {
     const A = '620100';
@@ -99,13 +128,17 @@ describe('supervision of every payout batch', () => {
       otherCity: worker(B, { idNumber: twiceRegistered }),
     };
     const names = Object.keys(cases);
-    const ids = Object.fromEntries((await insertBeneficiaries(service.db, Object.values(cases), testCipher)).map((id, i) => [names[i]!, id]));
+    const ids = Object.fromEntries(
+      (await insertBeneficiaries(service.db, Object.values(cases), testCipher)).map((id, i) => [names[i]!, id]),
+    );
     await fundAndPrepare(A);
     await fundAndPrepare(B);
 
     // After the run was prepared, the register learns of deaths and retirements, and one amount is tampered with.
-    const record = (id: string, facts: Partial<{ status: 'deceased' | 'retired'; death_date: string; death_cause: 'other'; retirement_date: string }>) =>
-      service.db.updateTable('beneficiaries').set(facts).where('id', '=', id).execute();
+    const record = (
+      id: string,
+      facts: Partial<{ status: 'deceased' | 'retired'; death_date: string; death_cause: 'other'; retirement_date: string }>,
+    ) => service.db.updateTable('beneficiaries').set(facts).where('id', '=', id).execute();
     await record(ids.diesBefore!, { status: 'deceased', death_date: '2025-05-31', death_cause: 'other' });
     await record(ids.diesDuring!, { status: 'deceased', death_date: '2025-06-10', death_cause: 'other' });
     await record(ids.retiresBefore!, { status: 'retired', retirement_date: '2025-05-31' });
@@ -147,7 +180,11 @@ describe('supervision of every payout batch', () => {
 
     // The entitlements say the same, and no held one was paid; every near miss was.
     for (const h of holds) {
-      const e = await service.db.selectFrom('entitlements').select(['status', 'hold_reason', 'hold_rules']).where('id', '=', h.entitlementId).executeTakeFirstOrThrow();
+      const e = await service.db
+        .selectFrom('entitlements')
+        .select(['status', 'hold_reason', 'hold_rules'])
+        .where('id', '=', h.entitlementId)
+        .executeTakeFirstOrThrow();
       expect(e).toEqual({ status: 'held', hold_reason: h.reason, hold_rules: h.rules });
       expect(await paymentsOf(h.entitlementId)).toEqual([]);
     }
@@ -162,7 +199,11 @@ describe('supervision of every payout batch', () => {
     const r = await reconciled(A);
     expect(r.unspentFen).toBe((heldFen - 1n).toString());
     expect(r.held).toEqual({ count: holds.length, amountFen: heldFen.toString() });
-    expect((await api.get(`/payouts/${JUNE}/${A}`)).body).toMatchObject({ held: holds.length, pending: 0, onTime: { due: 16, paidOnTime: 16 - holds.length } });
+    expect((await api.get(`/payouts/${JUNE}/${A}`)).body).toMatchObject({
+      held: holds.length,
+      pending: 0,
+      onTime: { due: 16, paidOnTime: 16 - holds.length },
+    });
 
     // The other registration is held too when its city pays.
     await payAll(B, 10);
@@ -178,19 +219,29 @@ describe('supervision of every payout batch', () => {
     const noReason = await as('hrss_reviewer', 'POST', `/holds/${releasedHold.entitlementId}/release`, {});
     expect(noReason.status).toBe(400);
     expect(noReason.body.error.details.issues[0].field).toBe('body.reason');
-    const released = await as('hrss_reviewer', 'POST', `/holds/${releasedHold.entitlementId}/release`, { reason: 'the account holder is her guardian' });
+    const released = await as('hrss_reviewer', 'POST', `/holds/${releasedHold.entitlementId}/release`, {
+      reason: 'the account holder is her guardian',
+    });
     expect(released.status).toBe(200);
-    expect(released.body).toMatchObject({ paid: true, paidFen: ALLOWANCE.toString(), hold: { status: 'released', decidedBy: 'hrss_reviewer-1', decidedRole: 'hrss_reviewer', paid: true } });
+    expect(released.body).toMatchObject({
+      paid: true,
+      paidFen: ALLOWANCE.toString(),
+      hold: { status: 'released', decidedBy: 'hrss_reviewer-1', decidedRole: 'hrss_reviewer', paid: true },
+    });
     expect(await paymentsOf(releasedHold.entitlementId)).toEqual([{ status: 'paid', kind: 'repay' }]);
     expect((await as('hrss_reviewer', 'POST', `/holds/${releasedHold.entitlementId}/release`, { reason: 'again' })).status).toBe(409);
 
     // ...and cancels the payment after death, which is never paid.
     const deathHold = holds.find((h) => h.beneficiaryId === ids.diesBefore)!;
-    const cancelled = await as('provincial_agency', 'POST', `/holds/${deathHold.entitlementId}/cancel`, { reason: 'death confirmed by the civil affairs record' });
+    const cancelled = await as('provincial_agency', 'POST', `/holds/${deathHold.entitlementId}/cancel`, {
+      reason: 'death confirmed by the civil affairs record',
+    });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ paid: false, hold: { status: 'cancelled', decidedRole: 'provincial_agency', paid: false } });
     expect((await allowanceOf(ids.diesBefore!)).status).toBe('cancelled');
-    expect((await as('hrss_reviewer', 'POST', `/holds/${deathHold.entitlementId}/release`, { reason: 'changed my mind' })).status).toBe(409);
+    expect((await as('hrss_reviewer', 'POST', `/holds/${deathHold.entitlementId}/release`, { reason: 'changed my mind' })).status).toBe(
+      409,
+    );
     expect(await paymentsOf(deathHold.entitlementId)).toEqual([]);
     expect((await as('hrss_reviewer', 'POST', '/holds/999999999/release', { reason: 'no such hold' })).status).toBe(404);
 
@@ -231,13 +282,17 @@ describe('supervision of every payout batch', () => {
       untouched: worker(D),
     };
     const names = Object.keys(cases);
-    const ids = Object.fromEntries((await insertBeneficiaries(service.db, Object.values(cases), testCipher)).map((id, i) => [names[i]!, id]));
+    const ids = Object.fromEntries(
+      (await insertBeneficiaries(service.db, Object.values(cases), testCipher)).map((id, i) => [names[i]!, id]),
+    );
 
     // A death is being recorded while the run is prepared: the preparation waits for it, so the
     // change is either seen by the preparation or numbered after it, never neither.
     await service.db.connection().execute(async (conn) => {
       await sql`begin`.execute(conn);
-      await sql`update beneficiaries set status = 'deceased', death_date = '2025-05-31', death_cause = 'other' where id = ${ids.diesMidPreparation}`.execute(conn);
+      await sql`update beneficiaries set status = 'deceased', death_date = '2025-05-31', death_cause = 'other' where id = ${ids.diesMidPreparation}`.execute(
+        conn,
+      );
       let settled = false;
       const preparing = fundAndPrepare(D).finally(() => (settled = true));
       await new Promise((r) => setTimeout(r, 1_000));
@@ -245,7 +300,12 @@ describe('supervision of every payout batch', () => {
       await sql`commit`.execute(conn);
       await preparing;
     });
-    const run = await service.db.selectFrom('payout_runs').select('register_seq').where('month', '=', JUNE).where('city_code', '=', D).executeTakeFirstOrThrow();
+    const run = await service.db
+      .selectFrom('payout_runs')
+      .select('register_seq')
+      .where('month', '=', JUNE)
+      .where('city_code', '=', D)
+      .executeTakeFirstOrThrow();
     expect(run.register_seq).not.toBeNull();
 
     // After the preparation: the same ID number is registered and prepared in another city, and a
@@ -255,10 +315,17 @@ describe('supervision of every payout batch', () => {
     await service.db.updateTable('beneficiaries').set({ name: '测试更正' }).where('id', '=', ids.renamed!).execute();
     // An account corrected after the preparation: the payment goes to the new one, not the one the run stored.
     const corrected = '6228480099990000111';
-    await service.db.updateTable('beneficiaries').set({ bank_account_sealed: testCipher.seal('bank_account', corrected), bank_account_hash: hashIdentifier(corrected) }).where('id', '=', ids.accountCorrected!).execute();
+    await service.db
+      .updateTable('beneficiaries')
+      .set({ bank_account_sealed: testCipher.seal('bank_account', corrected), bank_account_hash: hashIdentifier(corrected) })
+      .where('id', '=', ids.accountCorrected!)
+      .execute();
 
     expect((await payAll(D, 100)).at(-1)).toMatchObject({ done: true });
-    const holds = (await as('operator', 'GET', `/holds?month=${JUNE}&cityCode=${D}`)).body.holds as { beneficiaryId: string; rules: string[] }[];
+    const holds = (await as('operator', 'GET', `/holds?month=${JUNE}&cityCode=${D}`)).body.holds as {
+      beneficiaryId: string;
+      rules: string[];
+    }[];
     const twinHold = holds.find((h) => h.beneficiaryId === ids.twinHere);
     expect(twinHold?.rules).toEqual(['duplicate_id_across_cities']);
     // Nothing of the dead worker's own benefits was paid (not computed, or held).
@@ -276,8 +343,13 @@ describe('supervision of every payout batch', () => {
       where p.city_code = ${D} and p.month = ${JUNE} and p.status = 'paid'`.execute(service.db);
     expect(accounts.rows).toHaveLength(3);
     for (const r of accounts.rows) expect(r.paid_to).toBe(r.registered);
-    expect(accounts.rows.find((r) => r.beneficiary_id === ids.accountCorrected)).toMatchObject({ paid_to: hashIdentifier(corrected), stored: expect.not.stringMatching(hashIdentifier(corrected)) });
-    expect(accounts.rows.find((r) => r.beneficiary_id === ids.untouched)?.stored).toBe(accounts.rows.find((r) => r.beneficiary_id === ids.untouched)?.registered);
+    expect(accounts.rows.find((r) => r.beneficiary_id === ids.accountCorrected)).toMatchObject({
+      paid_to: hashIdentifier(corrected),
+      stored: expect.not.stringMatching(hashIdentifier(corrected)),
+    });
+    expect(accounts.rows.find((r) => r.beneficiary_id === ids.untouched)?.stored).toBe(
+      accounts.rows.find((r) => r.beneficiary_id === ids.untouched)?.registered,
+    );
     expect(holds.every((h) => h.beneficiaryId === ids.twinHere || h.beneficiaryId === ids.diesMidPreparation)).toBe(true);
     await reconciled(D);
   });
@@ -285,17 +357,24 @@ describe('supervision of every payout batch', () => {
   it('pays a hold released before the run ends with the next batch, without holding it again', async () => {
     const C = '620300';
     const shared = testBankAccount();
-    const ids = await insertBeneficiaries(service.db, [
-      ...Array.from({ length: 4 }, () => worker(C, { bankAccount: shared })),
-      ...Array.from({ length: 6 }, () => worker(C)),
-    ], testCipher);
+    const ids = await insertBeneficiaries(
+      service.db,
+      [...Array.from({ length: 4 }, () => worker(C, { bankAccount: shared })), ...Array.from({ length: 6 }, () => worker(C))],
+      testCipher,
+    );
     await fundAndPrepare(C);
-    const first = await api.post(`/payouts/${JUNE}/${C}/batches`, { batchNo: 0, batchSize: 3, idempotencyKey: `cycle:${JUNE}:${C}:payout:batch:0` });
+    const first = await api.post(`/payouts/${JUNE}/${C}/batches`, {
+      batchNo: 0,
+      batchSize: 3,
+      idempotencyKey: `cycle:${JUNE}:${C}:payout:batch:0`,
+    });
     expect(first.body).toMatchObject({ processed: 0, held: 3, done: false });
 
     const early = await allowanceOf(ids[0]!);
     expect(early.status).toBe('held');
-    const released = await as('hrss_reviewer', 'POST', `/holds/${early.id}/release`, { reason: 'a family: the account is the mother\u2019s' });
+    const released = await as('hrss_reviewer', 'POST', `/holds/${early.id}/release`, {
+      reason: 'a family: the account is the mother\u2019s',
+    });
     expect(released.body).toMatchObject({ paid: false, hold: { status: 'released' } });
     expect((await allowanceOf(ids[0]!)).status).toBe('pending');
 

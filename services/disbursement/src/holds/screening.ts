@@ -39,7 +39,13 @@ export function standardAllowance(r: BatchRow, rules: BenefitRules | null, month
  * they are: the same rule would only hold them again. `rules` (the standards) may be null when no
  * suspect needs its amount recomputed.
  */
-export function screen(rows: readonly BatchRow[], month: string, cityCode: string, rules: BenefitRules | null, released: ReadonlySet<string>): Map<string, Hold[]> {
+export function screen(
+  rows: readonly BatchRow[],
+  month: string,
+  cityCode: string,
+  rules: BenefitRules | null,
+  released: ReadonlySet<string>,
+): Map<string, Hold[]> {
   const paidElsewhere = new Map<string, readonly string[]>();
   const accountHolders = new Map<string, ReadonlySet<string>>();
   const monthlyCache = new Map<string, Entitlement[]>();

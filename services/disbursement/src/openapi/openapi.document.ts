@@ -49,11 +49,12 @@ import {
 
 const errors = errorResponses({
   404: 'NOT_FOUND: no such beneficiary or hold',
-  409: 'CONFLICT: the step was already done under another key, or its turn has not come (nothing reserved, allocated or prepared yet); INSUFFICIENT_POOL: the pool\'s or the city\'s account cannot cover it; IDEMPOTENCY_CONFLICT: the key was used for a different request',
+  409: "CONFLICT: the step was already done under another key, or its turn has not come (nothing reserved, allocated or prepared yet); INSUFFICIENT_POOL: the pool's or the city's account cannot cover it; IDEMPOTENCY_CONFLICT: the key was used for a different request",
   422: 'VALIDATION_FAILED: the request is well formed but cannot be carried out (the bank could not verify the account; an entitlement cannot be computed from the register)',
 });
 
-const BY_THE_CYCLE = 'Called by the cycle worker; idempotent by idempotencyKey (the same key and request answers the first result, replayed: true).';
+const BY_THE_CYCLE =
+  'Called by the cycle worker; idempotent by idempotencyKey (the same key and request answers the first result, replayed: true).';
 const OWN_CITY = 'A city agency only for its own city.';
 const REGISTER_READERS = ['city_agency', 'provincial_agency', 'operator'] as const;
 const PAYOUT_READERS = ['system', 'city_agency', 'provincial_agency', 'operator'] as const;
@@ -73,9 +74,16 @@ const holdDecisions: ApiOperation[] = (['release', 'cancel'] as const).map((deci
   path: `/holds/{entitlementId}/${decision}`,
   operationId: `${decision}Hold`,
   tags: ['Holds'],
-  summary: decision === 'release' ? 'Release a held payment: it is paid (now, or with the next batch)' : 'Cancel a held payment: it is never paid',
+  summary:
+    decision === 'release' ? 'Release a held payment: it is paid (now, or with the next batch)' : 'Cancel a held payment: it is never paid',
   ...roles(HOLD_REVIEWERS, 'The reason is recorded in the audit trail.'),
-  request: { params: entitlementParam, body: { required: true, content: json(holdDecisionSchema, { reason: 'bank statement and death certificate checked with the city agency' }) } },
+  request: {
+    params: entitlementParam,
+    body: {
+      required: true,
+      content: json(holdDecisionSchema, { reason: 'bank statement and death certificate checked with the city agency' }),
+    },
+  },
   responses: { 200: ok('The hold as decided', holdDecisionDoc), ...errors(400, 401, 403, 404, 409) },
 }));
 
@@ -86,7 +94,7 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/pool/receipts',
     operationId: 'receiveTransfer',
     tags: ['Pool'],
-    summary: 'The special account receives a city\'s transfer',
+    summary: "The special account receives a city's transfer",
     ...roles(['system'], BY_THE_CYCLE),
     request: { body: { required: true, content: json(receiptRequestSchema) } },
     responses: { ...moved('Received', movementDoc), ...errors(400, 401, 403, 409) },
@@ -96,7 +104,7 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/pool',
     operationId: 'poolPosition',
     tags: ['Pool'],
-    summary: 'The special account\'s balance, reserved and available',
+    summary: "The special account's balance, reserved and available",
     ...roles(['system', 'finance_reviewer', 'provincial_agency', 'operator']),
     responses: { 200: ok('The pool', poolPositionDoc), ...errors(401, 403) },
   },
@@ -105,7 +113,7 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/pool/reservations',
     operationId: 'reservePool',
     tags: ['Pool'],
-    summary: 'Earmark pool money for a city\'s approved plan until it is allocated',
+    summary: "Earmark pool money for a city's approved plan until it is allocated",
     ...roles(['system'], BY_THE_CYCLE),
     request: { body: { required: true, content: json(reservationRequestSchema) } },
     responses: { ...moved('Reserved', movementDoc), ...errors(400, 401, 403, 409) },
@@ -115,7 +123,7 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/pool/reservations/release',
     operationId: 'releaseReservation',
     tags: ['Pool'],
-    summary: 'Release a city\'s reservation (compensation, or a plan sent back after approval)',
+    summary: "Release a city's reservation (compensation, or a plan sent back after approval)",
     ...roles(['system'], BY_THE_CYCLE),
     request: { body: { required: true, content: json(releaseRequestSchema) } },
     responses: { 200: ok('Released, or nothing to release', releaseDoc), ...errors(400, 401, 403, 409) },
@@ -125,7 +133,7 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/allocations',
     operationId: 'allocate',
     tags: ['Pool'],
-    summary: 'Move the approved amount from the special account to the city\'s expenditure account',
+    summary: "Move the approved amount from the special account to the city's expenditure account",
     ...roles(['system'], BY_THE_CYCLE),
     request: { body: { required: true, content: json(allocationRequestSchema) } },
     responses: { ...moved('Allocated', movementDoc), ...errors(400, 401, 403, 409) },
@@ -155,9 +163,15 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/beneficiaries/{id}/bank-account',
     operationId: 'correctBankAccount',
     tags: ['Register'],
-    summary: 'Correct a beneficiary\'s bank details; the bank verifies the account before the next payment',
+    summary: "Correct a beneficiary's bank details; the bank verifies the account before the next payment",
     ...roles(REGISTER_READERS, OWN_CITY),
-    request: { params: idParam, body: { required: true, content: json(correctBankAccountSchema, { bankAccount: '6222020200112233445', bankName: 'ICBC Lanzhou Chengguan' }) } },
+    request: {
+      params: idParam,
+      body: {
+        required: true,
+        content: json(correctBankAccountSchema, { bankAccount: '6222020200112233445', bankName: 'ICBC Lanzhou Chengguan' }),
+      },
+    },
     responses: { 200: ok('The beneficiary with the new details', beneficiaryDoc), ...errors(400, 401, 403, 404, 422) },
   },
   {
@@ -175,8 +189,11 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/payouts/{month}/province',
     operationId: 'payProvince',
     tags: ['Payouts'],
-    summary: 'The province\'s payout day: pay every listed city whose run is prepared',
-    ...roles(['system'], 'Called by the province workflow on its payout day. Batch N of a city is keyed `${batchKeyPrefix}${N}`, as the city\'s own payout keys it, so whichever pays a batch first, the other replays it.'),
+    summary: "The province's payout day: pay every listed city whose run is prepared",
+    ...roles(
+      ['system'],
+      "Called by the province workflow on its payout day. Batch N of a city is keyed `${batchKeyPrefix}${N}`, as the city's own payout keys it, so whichever pays a batch first, the other replays it.",
+    ),
     request: { params: payoutMonthParams, body: { required: true, content: json(payProvinceSchema) } },
     responses: { 200: ok('What the day did for each city', provincialPayoutDoc), ...errors(400, 401, 403) },
   },
@@ -185,7 +202,7 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/payouts/{month}/{cityCode}/prepare',
     operationId: 'preparePayout',
     tags: ['Payouts'],
-    summary: 'Build the month\'s entitlements for the approved lines (deferring per the documented rule when cut)',
+    summary: "Build the month's entitlements for the approved lines (deferring per the documented rule when cut)",
     ...roles(['system'], BY_THE_CYCLE),
     request: { params: monthCityParams, body: { required: true, content: json(preparePayoutSchema) } },
     responses: { ...moved('Prepared', preparedDoc), ...errors(400, 401, 403, 409, 422) },
@@ -225,7 +242,7 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/payouts/{month}/{cityCode}',
     operationId: 'payoutProgress',
     tags: ['Payouts'],
-    summary: 'A city\'s payout run so far',
+    summary: "A city's payout run so far",
     ...roles(PAYOUT_READERS, OWN_CITY),
     request: { params: monthCityParams },
     responses: { 200: ok('The progress', payoutProgressDoc), ...errors(400, 401, 403, 409) },
@@ -235,7 +252,7 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/payments',
     operationId: 'failedPayments',
     tags: ['Payouts'],
-    summary: 'The beneficiaries with failed payments in a city\'s run, accounts masked',
+    summary: "The beneficiaries with failed payments in a city's run, accounts masked",
     ...roles(REGISTER_READERS, 'A city agency only for its own city (the cityCode query parameter).'),
     request: { query: paymentsQuery },
     responses: { 200: ok('The failed payments by beneficiary', failedPaymentsDoc), ...errors(400, 401, 403) },
@@ -245,7 +262,7 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/payouts/{month}/{cityCode}/deferred',
     operationId: 'deferredEntitlements',
     tags: ['Reports'],
-    summary: 'Who waited: the entitlements a cut plan left out of the month\'s payout',
+    summary: "Who waited: the entitlements a cut plan left out of the month's payout",
     ...roles(REPORT_READERS, OWN_CITY),
     request: { params: monthCityParams, query: limitQuery },
     responses: { 200: ok('The deferred entitlements', deferredListDoc), ...errors(400, 401, 403) },
@@ -255,7 +272,7 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/payouts/{month}/{cityCode}/on-time',
     operationId: 'onTimeRate',
     tags: ['Reports'],
-    summary: 'How much of a city\'s run was paid by its due date',
+    summary: "How much of a city's run was paid by its due date",
     ...roles(REPORT_READERS, OWN_CITY),
     request: { params: monthCityParams },
     responses: { 200: ok('The on-time rate', onTimeReportDoc), ...errors(400, 401, 403, 409) },
@@ -296,7 +313,7 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/audit/verify',
     operationId: 'verifyAudit',
     tags: ['Holds'],
-    summary: 'Check the audit trail\'s hash chain from its first row',
+    summary: "Check the audit trail's hash chain from its first row",
     ...roles(HOLD_READERS),
     responses: { 200: ok('The verification', chainVerificationDoc), ...errors(401, 403) },
   },
@@ -329,7 +346,12 @@ export const OPERATIONS: ApiOperation[] = [
     request: {
       body: {
         required: true,
-        content: json(publishYearlyParametersSchema, { year: 2027, averageMonthlyWageFen: '812300', minimumMonthlyWageFen: '202000', nationalUrbanDisposableIncomeFen: '5421600' }),
+        content: json(publishYearlyParametersSchema, {
+          year: 2027,
+          averageMonthlyWageFen: '812300',
+          minimumMonthlyWageFen: '202000',
+          nationalUrbanDisposableIncomeFen: '5421600',
+        }),
       },
     },
     responses: { 201: ok('Published', storedYearlyDoc), ...errors(400, 401, 403, 409) },
@@ -339,7 +361,7 @@ export const OPERATIONS: ApiOperation[] = [
     path: '/reconciliation/{month}/{cityCode}',
     operationId: 'cityReconciliation',
     tags: ['Reconciliation'],
-    summary: 'The disbursement side of a city\'s month close',
+    summary: "The disbursement side of a city's month close",
     ...roles(RECONCILERS),
     request: { params: monthCityParams },
     responses: { 200: ok('Received, allocated, paid, returned and unspent', cityReconciliationDoc), ...errors(400, 401, 403) },
@@ -352,7 +374,7 @@ export const OPERATIONS: ApiOperation[] = [
     summary: 'The province-wide figures of a month, from the ledger',
     ...roles(RECONCILERS),
     request: { params: reconciliationMonthParams },
-    responses: { 200: ok('The pool\'s month', poolReconciliationDoc), ...errors(400, 401, 403) },
+    responses: { 200: ok("The pool's month", poolReconciliationDoc), ...errors(400, 401, 403) },
   },
 ];
 
@@ -365,7 +387,7 @@ export function buildOpenApiDocument() {
     tags: [
       { name: 'Pool', description: 'The provincial special account: receipts, reservations, allocations. Only the cycle moves money.' },
       { name: 'Register', description: 'The beneficiary register and bank detail corrections.' },
-      { name: 'Payouts', description: 'Plan drafts, the month\'s entitlements, batches of payments and re-payments.' },
+      { name: 'Payouts', description: "Plan drafts, the month's entitlements, batches of payments and re-payments." },
       { name: 'Reports', description: 'Who waited in a month, and how much was paid on time.' },
       { name: 'Holds', description: 'Payments the supervision rules held, their review, and the audit trail.' },
       { name: 'Standards', description: 'Versioned benefit standards and yearly figures.' },

@@ -50,8 +50,12 @@ export const planDraftDoc = z
   .meta({ id: 'PlanDraft', description: 'A plan computed from the register and approved one-time claims, for the city agency to submit.' });
 
 const onTimeDoc = z
-  .object({ due: z.number().int(), paidOnTime: z.number().int(), rate: z.number().meta({ description: 'paidOnTime / due, 1 when nothing is due; 4 decimals' }) })
-  .meta({ id: 'OnTimeRate', description: 'Payments made on or before their due date, of all due in a city\'s run.' });
+  .object({
+    due: z.number().int(),
+    paidOnTime: z.number().int(),
+    rate: z.number().meta({ description: 'paidOnTime / due, 1 when nothing is due; 4 decimals' }),
+  })
+  .meta({ id: 'OnTimeRate', description: "Payments made on or before their due date, of all due in a city's run." });
 
 export const payoutProgressDoc = z
   .object({
@@ -66,11 +70,11 @@ export const payoutProgressDoc = z
     cancelled: z.number().int().optional().meta({ description: 'held for review, then cancelled by a reviewer: never paid' }),
     onTime: onTimeDoc.optional(),
   })
-  .meta({ id: 'PayoutProgress', description: 'A city\'s payout run so far.' });
+  .meta({ id: 'PayoutProgress', description: "A city's payout run so far." });
 
 export const preparedDoc = z
   .object({ entitlements: z.number().int(), totalFen: fen, deferred: z.number().int(), deferredFen: fen, replayed })
-  .meta({ id: 'PreparedPayout', description: 'The month\'s entitlements built for the approved lines; those a cut left out are deferred.' });
+  .meta({ id: 'PreparedPayout', description: "The month's entitlements built for the approved lines; those a cut left out are deferred." });
 
 export const batchDoc = z
   .object({
@@ -97,11 +101,14 @@ const cityPayoutDoc = z
     z.object({ cityCode: z.string(), outcome: z.literal('not_prepared') }),
     z.object({ cityCode: z.string(), outcome: z.literal('failed'), error: z.string() }),
   ])
-  .meta({ id: 'ProvincialCityPayout', description: 'One city\'s part of the payout day: paid, not prepared, or failed (the city then pays itself).' });
+  .meta({
+    id: 'ProvincialCityPayout',
+    description: "One city's part of the payout day: paid, not prepared, or failed (the city then pays itself).",
+  });
 
 export const provincialPayoutDoc = z
   .object({ month: z.string(), cities: z.array(cityPayoutDoc) })
-  .meta({ id: 'ProvincialPayout', description: 'What the province\'s payout day did for each listed city.' });
+  .meta({ id: 'ProvincialPayout', description: "What the province's payout day did for each listed city." });
 
 const returnedPayeeDoc = z
   .object({
@@ -121,7 +128,10 @@ const returnedPayeeDoc = z
 
 export const returnedPayeesDoc = z
   .object({ month: z.string(), cityCode: z.string(), count: z.number().int(), returnedFen: fen, payees: z.array(returnedPayeeDoc) })
-  .meta({ id: 'ReturnedPayees', description: 'Payees whose payments the bank returned, still unpaid, with ID numbers and accounts in full: for the cycle worker only.' });
+  .meta({
+    id: 'ReturnedPayees',
+    description: 'Payees whose payments the bank returned, still unpaid, with ID numbers and accounts in full: for the cycle worker only.',
+  });
 
 const failedPayeeDoc = z
   .object({
@@ -154,21 +164,27 @@ const deferredDoc = z
   .object({
     entitlementId: z.string(),
     beneficiaryId: z.string(),
-    name: z.string().meta({ description: 'the payee\'s name, all but the first character masked (a hospital in full)' }),
+    name: z.string().meta({ description: "the payee's name, all but the first character masked (a hospital in full)" }),
     type: z.string(),
     category: z.enum(PLAN_CATEGORIES),
     periodMonth: z.string().nullable(),
     amountFen: fen,
   })
-  .meta({ id: 'DeferredEntitlement', description: 'An entitlement left out of a month\'s payout because finance cut the plan.' });
+  .meta({ id: 'DeferredEntitlement', description: "An entitlement left out of a month's payout because finance cut the plan." });
 
 export const deferredListDoc = z
   .object({ month: z.string(), cityCode: z.string(), deferred: z.array(deferredDoc), count: z.number().int(), totalFen: fen })
-  .meta({ id: 'DeferredEntitlements', description: 'Who waited in a city\'s month: the list up to the limit, the count and total of all.' });
+  .meta({ id: 'DeferredEntitlements', description: "Who waited in a city's month: the list up to the limit, the count and total of all." });
 
 export const onTimeReportDoc = z
-  .object({ month: z.string(), cityCode: z.string(), due: z.number().int().optional(), paidOnTime: z.number().int().optional(), rate: z.number().optional() })
-  .meta({ id: 'OnTimeReport', description: 'How much of a city\'s run was paid on time (empty before the run was prepared).' });
+  .object({
+    month: z.string(),
+    cityCode: z.string(),
+    due: z.number().int().optional(),
+    paidOnTime: z.number().int().optional(),
+    rate: z.number().optional(),
+  })
+  .meta({ id: 'OnTimeReport', description: "How much of a city's run was paid on time (empty before the run was prepared)." });
 
 export const cityReconciliationDoc = z
   .object({
@@ -182,15 +198,29 @@ export const cityReconciliationDoc = z
     expenditureBalanceFen: signedFen,
     ledgerBalanced: z.boolean(),
     onTime: onTimeDoc.optional(),
-    held: z.object({ count: z.number().int(), amountFen: fen }).optional().meta({ description: 'payments held by the fraud rules and not released' }),
+    held: z
+      .object({ count: z.number().int(), amountFen: fen })
+      .optional()
+      .meta({ description: 'payments held by the fraud rules and not released' }),
     deferred: z.array(deferredDoc).optional(),
     deferredCount: z.number().int().optional(),
     deferredFen: fen.optional(),
   })
-  .meta({ id: 'DisbursementReconciliation', description: 'The disbursement side of a city\'s month close: allocated = paid + returned + unspent.' });
+  .meta({
+    id: 'DisbursementReconciliation',
+    description: "The disbursement side of a city's month close: allocated = paid + returned + unspent.",
+  });
 
 export const poolReconciliationDoc = z
-  .object({ month: z.string(), receivedFen: fen, allocatedFen: fen, paidFen: fen, returnedFen: fen, balanceFen: signedFen, ledgerBalanced: z.boolean() })
+  .object({
+    month: z.string(),
+    receivedFen: fen,
+    allocatedFen: fen,
+    paidFen: fen,
+    returnedFen: fen,
+    balanceFen: signedFen,
+    ledgerBalanced: z.boolean(),
+  })
   .meta({ id: 'PoolReconciliation', description: 'The province-wide figures of a month, from the ledger.' });
 
 export const beneficiaryDoc = z
@@ -217,7 +247,10 @@ export const beneficiaryDoc = z
   .meta({ id: 'Beneficiary', description: 'A beneficiary in the register, ID number and bank account masked.' });
 
 export const beneficiaryPageDoc = z
-  .object({ beneficiaries: z.array(beneficiaryDoc), next: z.string().nullable().meta({ description: 'pass as `after` for the next page; null on the last' }) })
+  .object({
+    beneficiaries: z.array(beneficiaryDoc),
+    next: z.string().nullable().meta({ description: 'pass as `after` for the next page; null on the last' }),
+  })
   .meta({ id: 'BeneficiaryPage' });
 
 export const holdDoc = z
@@ -265,7 +298,7 @@ export const holdWithAuditDoc = holdDoc.extend({ audit: z.array(auditEventDoc) }
 export const holdDecisionDoc = z
   .object({
     hold: holdDoc,
-    paid: z.boolean().meta({ description: 'for a release: paid at once (the run\'s batches were done), else left to the next batch' }),
+    paid: z.boolean().meta({ description: "for a release: paid at once (the run's batches were done), else left to the next batch" }),
     paidFen: fen,
     failed: z.boolean(),
   })
@@ -288,14 +321,23 @@ export const storedStandardDoc = z
   .meta({ id: 'StoredStandard', description: 'A published version of the benefit standards.' });
 
 export const storedYearlyDoc = z
-  .object({ year: z.number().int(), averageMonthlyWageFen: fen, minimumMonthlyWageFen: fen, nationalUrbanDisposableIncomeFen: fen, ...publication })
-  .meta({ id: 'StoredYearlyParameters', description: 'A year\'s published wage and income figures.' });
+  .object({
+    year: z.number().int(),
+    averageMonthlyWageFen: fen,
+    minimumMonthlyWageFen: fen,
+    nationalUrbanDisposableIncomeFen: fen,
+    ...publication,
+  })
+  .meta({ id: 'StoredYearlyParameters', description: "A year's published wage and income figures." });
 
 export const standardsListDoc = z
   .object({
     standards: z.array(storedStandardDoc),
     yearlyParameters: z.array(storedYearlyDoc),
-    earliestNewEffectiveMonth: z.string().nullable().meta({ description: 'the first month a new version may take effect in (after the last prepared payout)' }),
+    earliestNewEffectiveMonth: z
+      .string()
+      .nullable()
+      .meta({ description: 'the first month a new version may take effect in (after the last prepared payout)' }),
   })
   .meta({ id: 'Standards' });
 

@@ -7,7 +7,13 @@ export interface PaymentMetrics {
   /** Counts a payout batch's payments; a replayed batch was counted when it committed. */
   recordBatch(cityCode: string, batch: Settled & { replayed: boolean }): void;
   /** Counts a committed re-payment: its answer gives the paid side, its stored payments the returned one. */
-  recordRepay(db: Db, month: string, cityCode: string, idempotencyKey: string, result: { repaid: number; repaidFen: string }): Promise<void>;
+  recordRepay(
+    db: Db,
+    month: string,
+    cityCode: string,
+    idempotencyKey: string,
+    result: { repaid: number; repaidFen: string },
+  ): Promise<void>;
 }
 
 interface Settled {
@@ -48,7 +54,12 @@ export function paymentMetrics(registry: client.Registry): PaymentMetrics {
         select count(*)::int as failed, coalesce(sum(amount_fen), 0)::text as "failedFen" from payments
         where month = ${month} and city_code = ${cityCode} and status = 'failed'
           and batch_id = (select id from payout_batches where kind = 'repay' and idempotency_key = ${idempotencyKey})`.execute(db);
-      record('repay', cityCode, { paid: result.repaid, paidFen: result.repaidFen, failed: rows[0]?.failed ?? 0, failedFen: rows[0]?.failedFen ?? '0' });
+      record('repay', cityCode, {
+        paid: result.repaid,
+        paidFen: result.repaidFen,
+        failed: rows[0]?.failed ?? 0,
+        failedFen: rows[0]?.failedFen ?? '0',
+      });
     },
   };
 }

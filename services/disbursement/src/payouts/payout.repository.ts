@@ -26,7 +26,12 @@ export async function lockPreparation(db: Db, month: string, cityCode: string): 
 
 /** The id of a city's run for the month, if it was prepared. */
 export async function findRunId(db: Db, month: string, cityCode: string): Promise<string | undefined> {
-  const run = await db.selectFrom('payout_runs').select('id').where('month', '=', month).where('city_code', '=', cityCode).executeTakeFirst();
+  const run = await db
+    .selectFrom('payout_runs')
+    .select('id')
+    .where('month', '=', month)
+    .where('city_code', '=', cityCode)
+    .executeTakeFirst();
   return run?.id;
 }
 

@@ -1,4 +1,12 @@
-import { cityCode, monthCityParams, monthString, payBatchSchema, payProvinceSchema, preparePayoutSchema, repayRequestSchema } from '@fund/shared';
+import {
+  cityCode,
+  monthCityParams,
+  monthString,
+  payBatchSchema,
+  payProvinceSchema,
+  preparePayoutSchema,
+  repayRequestSchema,
+} from '@fund/shared';
 import { parse, type Guard } from '@fund/shared/server';
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
@@ -62,17 +70,23 @@ export function payoutRoutes(
     const { limit } = parse(returnedQuery, req.query, 'query');
     res.json(await returnedPayees(db, month, city, limit, cipher));
   });
-  router.get('/payouts/:month/:cityCode', access(['system', 'city_agency', 'provincial_agency', 'operator'], 'params'), async (req, res) => {
-    const { month, cityCode: city } = parse(monthCityParams, req.params, 'params');
-    res.json(await payoutProgress(db, month, city));
-  });
+  router.get(
+    '/payouts/:month/:cityCode',
+    access(['system', 'city_agency', 'provincial_agency', 'operator'], 'params'),
+    async (req, res) => {
+      const { month, cityCode: city } = parse(monthCityParams, req.params, 'params');
+      res.json(await payoutProgress(db, month, city));
+    },
+  );
   router.get('/payments', access(['city_agency', 'provincial_agency', 'operator'], 'query'), async (req, res) => {
     const q = parse(paymentsQuery, req.query, 'query');
     res.json({
       month: q.month,
       cityCode: q.cityCode,
       status: q.status,
-      beneficiaries: await failedPayments(db, q.month, q.cityCode, q.limit, (sealed) => maskBankAccount(cipher.open('bank_account', sealed))),
+      beneficiaries: await failedPayments(db, q.month, q.cityCode, q.limit, (sealed) =>
+        maskBankAccount(cipher.open('bank_account', sealed)),
+      ),
     });
   });
   return router;

@@ -27,7 +27,15 @@ const sumFen = (xs: { amountFen: bigint }[]) => xs.reduce((s, x) => s + x.amount
 
 /** `fund_payments_total` of a city's payout batches with `outcome`, read off the service's /metrics text (0 if absent). */
 function paymentsCounted(metrics: string, city: string, outcome: 'paid' | 'failed'): number {
-  const line = metrics.split('\n').find((l) => l.startsWith('fund_payments_total{') && l.includes(`kind="payout"`) && l.includes(`outcome="${outcome}"`) && l.includes(`city_code="${city}"`));
+  const line = metrics
+    .split('\n')
+    .find(
+      (l) =>
+        l.startsWith('fund_payments_total{') &&
+        l.includes(`kind="payout"`) &&
+        l.includes(`outcome="${outcome}"`) &&
+        l.includes(`city_code="${city}"`),
+    );
   return line === undefined ? 0 : Number(line.split(' ').at(-1));
 }
 
@@ -72,7 +80,14 @@ describe('monthly payout', () => {
       { beneficiaryId: claimantIds[0]!, cityCode: city, type: 'disability_subsidy', status: 'approved', approvedAt: t(1) },
       { beneficiaryId: claimantIds[1]!, cityCode: city, type: 'disability_subsidy', status: 'approved', approvedAt: t(2) },
       { beneficiaryId: claimantIds[2]!, cityCode: city, type: 'death_benefits', status: 'approved', approvedAt: t(0) },
-      { beneficiaryId: claimantIds[3]!, cityCode: city, type: 'medical_settlement', status: 'approved', billedFen: 1_234_567n, approvedAt: t(3) },
+      {
+        beneficiaryId: claimantIds[3]!,
+        cityCode: city,
+        type: 'medical_settlement',
+        status: 'approved',
+        billedFen: 1_234_567n,
+        approvedAt: t(3),
+      },
       { beneficiaryId: claimantIds[4]!, cityCode: city, type: 'disability_subsidy', status: 'pending' },
     ]);
 
@@ -101,10 +116,36 @@ describe('monthly payout', () => {
   async function fundAndPrepare(city: string, month: string, approved: PlanLine[], allocateFen?: bigint) {
     const total = approved.reduce((s, l) => s + BigInt(l.amountFen), 0n);
     const key = `cycle:${month}:${city}`;
-    expect((await api.post('/pool/receipts', { month, cityCode: city, amountFen: total.toString(), transferId: `T-${city}-${month}`, idempotencyKey: `${key}:receipt` })).status).toBe(201);
-    expect((await api.post('/pool/reservations', { month, cityCode: city, amountFen: total.toString(), idempotencyKey: `${key}:reserve:v1` })).status).toBe(201);
-    expect((await api.post('/allocations', { month, cityCode: city, amountFen: (allocateFen ?? total).toString(), idempotencyKey: `${key}:allocate` })).status).toBe(201);
-    const prepared = await api.post(`/payouts/${month}/${city}/prepare`, { approvedLines: approved, dueDate: `${month}-25T00:00:00.000Z`, idempotencyKey: `${key}:prepare` });
+    expect(
+      (
+        await api.post('/pool/receipts', {
+          month,
+          cityCode: city,
+          amountFen: total.toString(),
+          transferId: `T-${city}-${month}`,
+          idempotencyKey: `${key}:receipt`,
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await api.post('/pool/reservations', { month, cityCode: city, amountFen: total.toString(), idempotencyKey: `${key}:reserve:v1` }))
+        .status,
+    ).toBe(201);
+    expect(
+      (
+        await api.post('/allocations', {
+          month,
+          cityCode: city,
+          amountFen: (allocateFen ?? total).toString(),
+          idempotencyKey: `${key}:allocate`,
+        })
+      ).status,
+    ).toBe(201);
+    const prepared = await api.post(`/payouts/${month}/${city}/prepare`, {
+      approvedLines: approved,
+      dueDate: `${month}-25T00:00:00.000Z`,
+      idempotencyKey: `${key}:prepare`,
+    });
     expect(prepared.status).toBe(201);
     return prepared.body;
   }
@@ -143,7 +184,7 @@ describe('monthly payout', () => {
         from entitlements e where e.city_code = ${city} and e.payout_month = ${month}`.execute(service.db)
     ).rows;
 
-  it('drafts the plan from the register with the standards\' amounts', async () => {
+  it("drafts the plan from the register with the standards' amounts", async () => {
     const city = '620800';
     const { expected } = await register(city);
     const draft = await api.get(`/drafts/${JUNE}/${city}`);
@@ -174,9 +215,21 @@ describe('monthly payout', () => {
     expect(prepared).toEqual({ entitlements: count, totalFen: total.toString(), deferred: 0, deferredFen: '0', replayed: false });
 
     // Preparing again: the same key answers the same; another key is refused; nothing new is stored.
-    const again = await api.post(`/payouts/${JUNE}/${city}/prepare`, { approvedLines: draft.lines, dueDate: '2025-06-25T00:00:00.000Z', idempotencyKey: `cycle:${JUNE}:${city}:prepare` });
+    const again = await api.post(`/payouts/${JUNE}/${city}/prepare`, {
+      approvedLines: draft.lines,
+      dueDate: '2025-06-25T00:00:00.000Z',
+      idempotencyKey: `cycle:${JUNE}:${city}:prepare`,
+    });
     expect(again.body).toEqual({ ...prepared, replayed: true });
-    expect((await api.post(`/payouts/${JUNE}/${city}/prepare`, { approvedLines: draft.lines, dueDate: '2025-06-25T00:00:00.000Z', idempotencyKey: 'someone-else:prepare' })).status).toBe(409);
+    expect(
+      (
+        await api.post(`/payouts/${JUNE}/${city}/prepare`, {
+          approvedLines: draft.lines,
+          dueDate: '2025-06-25T00:00:00.000Z',
+          idempotencyKey: 'someone-else:prepare',
+        })
+      ).status,
+    ).toBe(409);
     expect((await api.get(`/payouts/${JUNE}/${city}`)).body.total).toBe(count);
 
     const results = await payAll(city, JUNE, 4, 1);
@@ -188,7 +241,9 @@ describe('monthly payout', () => {
     expect(rows).toHaveLength(count);
     for (const row of rows) expect(row.paid).toBe(row.status === 'paid' ? 1 : 0);
     const failedRows = await sql<{ beneficiary_id: string; amount_fen: string }>`
-      select beneficiary_id, amount_fen from entitlements where city_code = ${city} and payout_month = ${JUNE} and status = 'failed'`.execute(service.db);
+      select beneficiary_id, amount_fen from entitlements where city_code = ${city} and payout_month = ${JUNE} and status = 'failed'`.execute(
+      service.db,
+    );
     expect([...new Set(failedRows.rows.map((r) => r.beneficiary_id))].sort()).toEqual([...invalid].sort());
 
     const progress = (await api.get(`/payouts/${JUNE}/${city}`)).body;
@@ -219,17 +274,35 @@ describe('monthly payout', () => {
     for (const t of times.rows) expect(t.paid_at?.getTime() ?? null).toBe(t.status === 'paid' ? t.payment_at!.getTime() : null);
 
     const r = await reconciled(city, JUNE);
-    expect(r).toMatchObject({ allocatedFen: total.toString(), paidFen: progress.paidFen, returnedFen: progress.failedFen, unspentFen: '0' });
+    expect(r).toMatchObject({
+      allocatedFen: total.toString(),
+      paidFen: progress.paidFen,
+      returnedFen: progress.failedFen,
+      unspentFen: '0',
+    });
     expect(r.expenditureBalanceFen).toBe(progress.failedFen);
-    const claims = await service.db.selectFrom('one_time_claims').select(['type', 'status']).where('city_code', '=', city).orderBy('id').execute();
+    const claims = await service.db
+      .selectFrom('one_time_claims')
+      .select(['type', 'status'])
+      .where('city_code', '=', city)
+      .orderBy('id')
+      .execute();
     expect(claims.map((c) => c.status)).toEqual(['paid', 'paid', 'paid', 'paid', 'pending']);
 
     // A batch number is used once: the same number under another key is refused.
-    const reused = await api.post(`/payouts/${JUNE}/${city}/batches`, { batchNo: 0, batchSize: 4, idempotencyKey: 'someone-else:payout:batch:0' });
+    const reused = await api.post(`/payouts/${JUNE}/${city}/batches`, {
+      batchNo: 0,
+      batchSize: 4,
+      idempotencyKey: 'someone-else:payout:batch:0',
+    });
     expect(reused.status).toBe(409);
 
     // Past the end: nothing more is paid.
-    const extra = await api.post(`/payouts/${JUNE}/${city}/batches`, { batchNo: results.length, batchSize: 4, idempotencyKey: `cycle:${JUNE}:${city}:payout:batch:${results.length}` });
+    const extra = await api.post(`/payouts/${JUNE}/${city}/batches`, {
+      batchNo: results.length,
+      batchSize: 4,
+      idempotencyKey: `cycle:${JUNE}:${city}:payout:batch:${results.length}`,
+    });
     expect(extra.body).toMatchObject({ processed: 0, paidFen: '0', done: true });
     expect((await reconciled(city, JUNE)).paidFen).toBe(r.paidFen);
   });
@@ -240,16 +313,30 @@ describe('monthly payout', () => {
     const lines: PlanLine[] = (await api.get(`/drafts/${JUNE}/${city}`)).body.lines;
     const total = lines.reduce((s, l) => s + BigInt(l.amountFen), 0n).toString();
     const key = `cycle:${JUNE}:${city}`;
-    await api.post('/pool/receipts', { month: JUNE, cityCode: city, amountFen: total, transferId: 'T-c', idempotencyKey: `${key}:receipt` });
+    await api.post('/pool/receipts', {
+      month: JUNE,
+      cityCode: city,
+      amountFen: total,
+      transferId: 'T-c',
+      idempotencyKey: `${key}:receipt`,
+    });
     await api.post('/pool/reservations', { month: JUNE, cityCode: city, amountFen: total, idempotencyKey: `${key}:reserve:v1` });
     await api.post('/allocations', { month: JUNE, cityCode: city, amountFen: total, idempotencyKey: `${key}:allocate` });
     const prepares = await Promise.all(
-      ['a', 'b'].map((who) => api.post(`/payouts/${JUNE}/${city}/prepare`, { approvedLines: lines, dueDate: '2025-06-25T00:00:00Z', idempotencyKey: `${key}:prepare:${who}` })),
+      ['a', 'b'].map((who) =>
+        api.post(`/payouts/${JUNE}/${city}/prepare`, {
+          approvedLines: lines,
+          dueDate: '2025-06-25T00:00:00Z',
+          idempotencyKey: `${key}:prepare:${who}`,
+        }),
+      ),
     );
     expect(prepares.map((p) => p.status).sort()).toEqual([201, 409]);
 
     const batches = await Promise.all(
-      [0, 1, 2, 3].map((n) => api.post(`/payouts/${JUNE}/${city}/batches`, { batchNo: n, batchSize: 4, idempotencyKey: `${key}:payout:batch:${n}` })),
+      [0, 1, 2, 3].map((n) =>
+        api.post(`/payouts/${JUNE}/${city}/batches`, { batchNo: n, batchSize: 4, idempotencyKey: `${key}:payout:batch:${n}` }),
+      ),
     );
     expect(batches.every((b) => b.status === 201 && b.body.processed === 4)).toBe(true);
     await payAll(city, JUNE, 4, undefined, 4);
@@ -274,7 +361,8 @@ describe('monthly payout', () => {
       expect(b.bankAccount).toMatch(/^\*{15}\d{4}$/);
       expect(b.payments.every((p: { repaid: boolean; reason: string }) => !p.repaid && p.reason.length > 0)).toBe(true);
     }
-    const owedTo = (id: string) => BigInt(failed.body.beneficiaries.find((b: { beneficiaryId: string }) => b.beneficiaryId === id).failedFen);
+    const owedTo = (id: string) =>
+      BigInt(failed.body.beneficiaries.find((b: { beneficiaryId: string }) => b.beneficiaryId === id).failedFen);
     const before = await reconciled(city, JUNE);
     expect(BigInt(before.returnedFen)).toBe(owedTo(fixed) + owedTo(stillWrong));
 
@@ -282,7 +370,10 @@ describe('monthly payout', () => {
     const early = await api.post(`/payouts/${JUNE}/${city}/repay`, { idempotencyKey: `cycle:${JUNE}:${city}:repay:0` });
     expect(early.body).toMatchObject({ repaid: 0, repaidFen: '0', replayed: false });
 
-    const corrected = await api.put(`/beneficiaries/${fixed}/bank-account`, { bankAccount: '6222020200012345678', bankName: '中国工商银行' });
+    const corrected = await api.put(`/beneficiaries/${fixed}/bank-account`, {
+      bankAccount: '6222020200012345678',
+      bankName: '中国工商银行',
+    });
     expect(corrected.status).toBe(200);
     expect(corrected.body).toMatchObject({ id: fixed, bankStatus: 'valid', bankAccount: '***************5678' });
 
@@ -301,7 +392,9 @@ describe('monthly payout', () => {
     expect(after.returnedFen).toBe(owedTo(stillWrong).toString());
     expect(after.expenditureBalanceFen).toBe(after.returnedFen);
     const list = (await api.get(`/payments?month=${JUNE}&cityCode=${city}`)).body.beneficiaries;
-    expect(list.find((b: { beneficiaryId: string }) => b.beneficiaryId === fixed).payments.every((p: { repaid: boolean }) => p.repaid)).toBe(true);
+    expect(
+      list.find((b: { beneficiaryId: string }) => b.beneficiaryId === fixed).payments.every((p: { repaid: boolean }) => p.repaid),
+    ).toBe(true);
     expect(list.find((b: { beneficiaryId: string }) => b.beneficiaryId === fixed).failedFen).toBe('0');
   });
 
@@ -330,7 +423,8 @@ describe('monthly payout', () => {
       expect(n).toBeLessThan(20);
     }
     expect(results.at(-1)).toMatchObject({ done: true, held: 1 });
-    const status = async (id: string) => (await service.db.selectFrom('entitlements').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+    const status = async (id: string) =>
+      (await service.db.selectFrom('entitlements').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
     expect(await status(stays.id)).toBe('held');
     expect(await status(released.id)).toBe('paid');
     expect(await service.db.selectFrom('payments').select('id').where('entitlement_id', '=', stays.id).execute()).toEqual([]);
@@ -349,7 +443,12 @@ describe('monthly payout', () => {
     const prepared = await fundAndPrepare(city, JUNE, cut);
     expect(prepared).toMatchObject({ deferred: 1, deferredFen: laterClaimFen.toString() });
 
-    const deferred = await service.db.selectFrom('entitlements').select(['category', 'claim_id']).where('city_code', '=', city).where('status', '=', 'deferred').execute();
+    const deferred = await service.db
+      .selectFrom('entitlements')
+      .select(['category', 'claim_id'])
+      .where('city_code', '=', city)
+      .where('status', '=', 'deferred')
+      .execute();
     expect(deferred).toEqual([{ category: 'one_time', claim_id: claimIds[1] }]);
 
     await payAll(city, JUNE, 100);
@@ -384,7 +483,12 @@ describe('monthly payout', () => {
     const draft: PlanLine[] = (await api.get(`/drafts/${JUNE}/${city}`)).body.lines;
     const total = draft.reduce((s, l) => s + BigInt(l.amountFen), 0n);
     const prepared = await fundAndPrepare(city, JUNE, draft, total - 1_000n);
-    const deferred = await service.db.selectFrom('entitlements').select(['category', 'amount_fen']).where('city_code', '=', city).where('status', '=', 'deferred').execute();
+    const deferred = await service.db
+      .selectFrom('entitlements')
+      .select(['category', 'amount_fen'])
+      .where('city_code', '=', city)
+      .where('status', '=', 'deferred')
+      .execute();
     expect(deferred.length).toBeGreaterThan(0);
     expect(deferred.every((d) => d.category === 'one_time')).toBe(true);
     expect(BigInt(prepared.totalFen) <= total - 1_000n).toBe(true);
@@ -400,7 +504,12 @@ describe('monthly payout', () => {
     const cut = draft.map((l) => (l.category === 'long_term' ? { ...l, amountFen: (BigInt(l.amountFen) - 1n).toString() } : l));
     const prepared = await fundAndPrepare(city, JUNE, cut);
     expect(prepared.deferred).toBeGreaterThan(0);
-    const deferred = await service.db.selectFrom('entitlements').select(['beneficiary_id', 'category']).where('city_code', '=', city).where('status', '=', 'deferred').execute();
+    const deferred = await service.db
+      .selectFrom('entitlements')
+      .select(['beneficiary_id', 'category'])
+      .where('city_code', '=', city)
+      .where('status', '=', 'deferred')
+      .execute();
     // The last long-term case registered is the household whose worker died in May: one of its pensions goes first.
     expect(deferred).toEqual([{ beneficiary_id: ids[18], category: 'long_term' }]);
     await payAll(city, JUNE, 100);
@@ -410,7 +519,7 @@ describe('monthly payout', () => {
     expect(BigInt(r.unspentFen)).toBe(BigInt(prepared.deferredFen) - 1n);
   });
 
-  it('pays every prepared city of the payout day in one request, each batch under the city\'s own key, one city\'s failure its own', async () => {
+  it("pays every prepared city of the payout day in one request, each batch under the city's own key, one city's failure its own", async () => {
     const [own, province, conflicted, unprepared] = ['620200', '620300', '620400', '620500'];
     const prefix = (city: string) => `cycle:${JUNE}:${city}:payout:batch:`;
     for (const city of [own!, province!, conflicted!]) {
@@ -420,10 +529,16 @@ describe('monthly payout', () => {
     // One city paid its first batch itself; another's first batch number was taken under a foreign key.
     const first = await api.post(`/payouts/${JUNE}/${own}/batches`, { batchNo: 0, batchSize: 4, idempotencyKey: `${prefix(own!)}0` });
     expect(first.status).toBe(201);
-    expect((await api.post(`/payouts/${JUNE}/${conflicted}/batches`, { batchNo: 0, batchSize: 4, idempotencyKey: 'someone-else:batch:0' })).status).toBe(201);
+    expect(
+      (await api.post(`/payouts/${JUNE}/${conflicted}/batches`, { batchNo: 0, batchSize: 4, idempotencyKey: 'someone-else:batch:0' }))
+        .status,
+    ).toBe(201);
     const paidBefore = (await api.get(`/payouts/${JUNE}/${conflicted}`)).body.paid;
 
-    const request = { batchSize: 4, cities: [own!, province!, conflicted!, unprepared!].map((cityCode) => ({ cityCode, batchKeyPrefix: prefix(cityCode) })) };
+    const request = {
+      batchSize: 4,
+      cities: [own!, province!, conflicted!, unprepared!].map((cityCode) => ({ cityCode, batchKeyPrefix: prefix(cityCode) })),
+    };
     const day = await api.post(`/payouts/${JUNE}/province`, request);
     expect(day.status).toBe(200);
     const outcome = (city: string) => day.body.cities.find((c: { cityCode: string }) => c.cityCode === city);
@@ -435,16 +550,24 @@ describe('monthly payout', () => {
       await reconciled(city, JUNE);
     }
     // The batch the city paid itself was replayed, not paid again; its own payout now replays the province's.
-    const again = await api.post(`/payouts/${JUNE}/${province}/batches`, { batchNo: 0, batchSize: 4, idempotencyKey: `${prefix(province!)}0` });
+    const again = await api.post(`/payouts/${JUNE}/${province}/batches`, {
+      batchNo: 0,
+      batchSize: 4,
+      idempotencyKey: `${prefix(province!)}0`,
+    });
     expect(again.status).toBe(200);
     expect(again.body.replayed).toBe(true);
-    expect(outcome(conflicted!)).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/batch 0 .* already paid under another key/) });
+    expect(outcome(conflicted!)).toMatchObject({
+      outcome: 'failed',
+      error: expect.stringMatching(/batch 0 .* already paid under another key/),
+    });
     expect((await api.get(`/payouts/${JUNE}/${conflicted}`)).body.paid).toBe(paidBefore);
     await reconciled(conflicted!, JUNE);
     expect(outcome(unprepared!)).toEqual({ cityCode: unprepared, outcome: 'not_prepared' });
 
     // The day repeated (a retried activity): the same outcomes, nothing paid twice.
-    const count = async () => (await sql<{ n: number }>`select count(*)::int as n from payments where month = ${JUNE}`.execute(service.db)).rows[0]!.n;
+    const count = async () =>
+      (await sql<{ n: number }>`select count(*)::int as n from payments where month = ${JUNE}`.execute(service.db)).rows[0]!.n;
     const payments = await count();
     const repeated = await api.post(`/payouts/${JUNE}/province`, request);
     expect(repeated.body).toEqual(day.body);
@@ -452,18 +575,32 @@ describe('monthly payout', () => {
     // Each payment counted once in the metrics, whoever paid its batch and however often it was replayed.
     const metrics = await (await fetch(`${service.url}/metrics`)).text();
     for (const city of [own!, province!, conflicted!]) {
-      const stored = (await sql<{ paid: number; failed: number }>`
+      const stored = (
+        await sql<{ paid: number; failed: number }>`
         select count(*) filter (where status = 'paid')::int as paid, count(*) filter (where status = 'failed')::int as failed
-        from payments where month = ${JUNE} and city_code = ${city}`.execute(service.db)).rows[0]!;
+        from payments where month = ${JUNE} and city_code = ${city}`.execute(service.db)
+      ).rows[0]!;
       expect(stored.paid).toBeGreaterThan(0);
       expect(paymentsCounted(metrics, city, 'paid')).toBe(stored.paid);
       expect(paymentsCounted(metrics, city, 'failed')).toBe(stored.failed);
     }
 
-    const bad = await api.post(`/payouts/2025-13/province`, { batchSize: 0, cities: [{ cityCode: own, batchKeyPrefix: 'k' }, { cityCode: own, batchKeyPrefix: prefix(own!) }] });
+    const bad = await api.post(`/payouts/2025-13/province`, {
+      batchSize: 0,
+      cities: [
+        { cityCode: own, batchKeyPrefix: 'k' },
+        { cityCode: own, batchKeyPrefix: prefix(own!) },
+      ],
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual(expect.arrayContaining(['params.month']));
-    const badBody = await api.post(`/payouts/${JUNE}/province`, { batchSize: 0, cities: [{ cityCode: own, batchKeyPrefix: 'k' }, { cityCode: own, batchKeyPrefix: prefix(own!) }] });
+    const badBody = await api.post(`/payouts/${JUNE}/province`, {
+      batchSize: 0,
+      cities: [
+        { cityCode: own, batchKeyPrefix: 'k' },
+        { cityCode: own, batchKeyPrefix: prefix(own!) },
+      ],
+    });
     expect(badBody.status).toBe(400);
     expect(badBody.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual(
       expect.arrayContaining(['body.batchSize', 'body.cities.0.batchKeyPrefix', 'body.cities']),
@@ -474,10 +611,18 @@ describe('monthly payout', () => {
   it('refuses bad or out-of-order payout requests naming the field, and moves nothing', async () => {
     const city = '623000';
     const before = (await api.get('/pool')).body;
-    const notPrepared = await api.post(`/payouts/${JUNE}/${city}/batches`, { batchNo: 0, batchSize: 10, idempotencyKey: `cycle:${JUNE}:${city}:payout:batch:0` });
+    const notPrepared = await api.post(`/payouts/${JUNE}/${city}/batches`, {
+      batchNo: 0,
+      batchSize: 10,
+      idempotencyKey: `cycle:${JUNE}:${city}:payout:batch:0`,
+    });
     expect(notPrepared.status).toBe(409);
     const lines = [{ category: 'long_term', count: 1, amountFen: '100' }];
-    const notAllocated = await api.post(`/payouts/${JUNE}/${city}/prepare`, { approvedLines: lines, dueDate: '2025-06-25T00:00:00Z', idempotencyKey: `cycle:${JUNE}:${city}:prepare` });
+    const notAllocated = await api.post(`/payouts/${JUNE}/${city}/prepare`, {
+      approvedLines: lines,
+      dueDate: '2025-06-25T00:00:00Z',
+      idempotencyKey: `cycle:${JUNE}:${city}:prepare`,
+    });
     expect(notAllocated.status).toBe(409);
 
     const badBatch = await api.post(`/payouts/${JUNE}/${city}/batches`, { batchNo: -1, batchSize: 0, idempotencyKey: 'x' });
@@ -485,12 +630,20 @@ describe('monthly payout', () => {
     expect(badBatch.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual(
       expect.arrayContaining(['body.batchNo', 'body.batchSize', 'body.idempotencyKey']),
     );
-    const badPrepare = await api.post(`/payouts/${JUNE}/${city}/prepare`, { approvedLines: [{ category: 'pension', count: 1.5, amountFen: '1' }], dueDate: 'tomorrow', idempotencyKey: `cycle:${JUNE}:${city}:prepare` });
+    const badPrepare = await api.post(`/payouts/${JUNE}/${city}/prepare`, {
+      approvedLines: [{ category: 'pension', count: 1.5, amountFen: '1' }],
+      dueDate: 'tomorrow',
+      idempotencyKey: `cycle:${JUNE}:${city}:prepare`,
+    });
     expect(badPrepare.status).toBe(400);
     expect(badPrepare.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual(
       expect.arrayContaining(['body.approvedLines.0.category', 'body.approvedLines.0.count', 'body.dueDate']),
     );
-    const twice = await api.post(`/payouts/${JUNE}/${city}/prepare`, { approvedLines: [...lines, ...lines], dueDate: '2025-06-25T00:00:00Z', idempotencyKey: `cycle:${JUNE}:${city}:prepare` });
+    const twice = await api.post(`/payouts/${JUNE}/${city}/prepare`, {
+      approvedLines: [...lines, ...lines],
+      dueDate: '2025-06-25T00:00:00Z',
+      idempotencyKey: `cycle:${JUNE}:${city}:prepare`,
+    });
     expect(twice.status).toBe(400);
     expect(twice.body.error.details.issues[0].field).toBe('body.approvedLines');
     const badMonth = await api.get(`/payouts/2025-00/${city}`);

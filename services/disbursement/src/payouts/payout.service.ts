@@ -74,7 +74,8 @@ export async function preparePayout(
       const existing = await findRunId(trx, month, cityCode);
       if (existing) throw conflict(ErrorCode.Conflict, `the ${month} payout of ${cityCode} was already prepared (run ${existing})`);
       const allocation = await findAllocation(trx, month, cityCode);
-      if (!allocation) throw conflict(ErrorCode.Conflict, `${cityCode} has no allocation for ${month}; allocate before preparing the payout`);
+      if (!allocation)
+        throw conflict(ErrorCode.Conflict, `${cityCode} has no allocation for ${month}; allocate before preparing the payout`);
       const dueDate = new Date(input.dueDate);
 
       // The standards in force now fix this month's entitlements; a publication waits for the commit.
@@ -85,7 +86,13 @@ export async function preparePayout(
       const registerSeq = await nextRegisterSeq(trx);
       const plan = await planMonth(trx, month, cityCode, await standards.load(trx));
       await insertEntitlements(trx, month, cityCode, dueDate, plan.fresh);
-      if (plan.carried.length > 0) await carryArrears(trx, month, dueDate, plan.carried.map((e) => e.id));
+      if (plan.carried.length > 0)
+        await carryArrears(
+          trx,
+          month,
+          dueDate,
+          plan.carried.map((e) => e.id),
+        );
 
       const run = (await runEntitlements(trx, month, cityCode)).filter((e) => e.status === 'pending');
       const deferred = chooseDeferrals(run, approved, BigInt(allocation.amount_fen));
@@ -158,13 +165,22 @@ export async function payBatch(
     const { response, replayed } = await once(trx, `payout-batch:${input.idempotencyKey}`, { month, cityCode, ...input }, async () => {
       const run = await openPayoutBatch(trx, month, cityCode, input.batchNo, input.idempotencyKey);
       if (!run) throw conflict(ErrorCode.Conflict, `the ${month} payout of ${cityCode} has not been prepared`);
-      if (run.batch_id === null) throw conflict(ErrorCode.Conflict, `batch ${input.batchNo} of the ${month} payout of ${cityCode} was already paid under another key`);
-      const settled = await settle(trx, bank, { id: run.batch_id, month, cityCode }, {
-        kind: 'next',
-        cursorId: run.cursor_id,
-        limit: input.batchSize,
-        registerSeq: run.register_seq,
-      });
+      if (run.batch_id === null)
+        throw conflict(
+          ErrorCode.Conflict,
+          `batch ${input.batchNo} of the ${month} payout of ${cityCode} was already paid under another key`,
+        );
+      const settled = await settle(
+        trx,
+        bank,
+        { id: run.batch_id, month, cityCode },
+        {
+          kind: 'next',
+          cursorId: run.cursor_id,
+          limit: input.batchSize,
+          registerSeq: run.register_seq,
+        },
+      );
       await postPaidOut(trx, `payout-batch:${input.idempotencyKey}`, 'payout', month, cityCode, settled.paidFen);
       const progress = await payoutProgress(trx, month, cityCode);
       // With nothing pending, the run's batches are done: from then on a hold a reviewer releases
@@ -234,7 +250,12 @@ export async function payReleased(
   key: string,
 ): Promise<Settlement> {
   const batchId = await insertRepayBatch(trx, month, cityCode, key);
-  const settled = await settle(trx, bank, { id: batchId, month, cityCode }, { kind: 'list', rows: [{ ...entitlement, attempt: 1 }], status: 'pending' });
+  const settled = await settle(
+    trx,
+    bank,
+    { id: batchId, month, cityCode },
+    { kind: 'list', rows: [{ ...entitlement, attempt: 1 }], status: 'pending' },
+  );
   await postPaidOut(trx, key, 'repay', month, cityCode, settled.paidFen);
   return settled;
 }

@@ -28,7 +28,14 @@ export async function payProvince(
     const prefix = prefixes.get(cityCode)!;
     try {
       for (let batchNo = 0; ; batchNo++) {
-        const result = await payBatch(db, bank, month, cityCode, { batchNo, batchSize: input.batchSize, idempotencyKey: `${prefix}${batchNo}` }, options.metrics);
+        const result = await payBatch(
+          db,
+          bank,
+          month,
+          cityCode,
+          { batchNo, batchSize: input.batchSize, idempotencyKey: `${prefix}${batchNo}` },
+          options.metrics,
+        );
         if (!result.done) continue;
         // A replayed batch carries the progress of its first run: a hold released since would be missing.
         const progress = !result.replayed && result.progress ? result.progress : await payoutProgress(db, month, cityCode);

@@ -25,7 +25,16 @@ export async function deferredEntitlements(
   const run = sql`e.city_code = ${cityCode} and e.payout_month = ${month} and e.status = 'deferred'`;
   const totals = await sql<{ count: number; total: string }>`
     select count(*)::int as count, coalesce(sum(e.amount_fen), 0)::text as total from entitlements e where ${run}`.execute(db);
-  const rows = await sql<{ id: string; beneficiary_id: string; name: string; kind: string; type: string; category: DeferredEntitlement['category']; period_month: string | null; amount_fen: string }>`
+  const rows = await sql<{
+    id: string;
+    beneficiary_id: string;
+    name: string;
+    kind: string;
+    type: string;
+    category: DeferredEntitlement['category'];
+    period_month: string | null;
+    amount_fen: string;
+  }>`
     select e.id::text, e.beneficiary_id::text, b.name, b.kind, e.type, e.category, e.period_month, e.amount_fen::text
     from entitlements e join beneficiaries b on b.id = e.beneficiary_id
     where ${run} order by e.id limit ${limit}`.execute(db);

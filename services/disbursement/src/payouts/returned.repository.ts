@@ -8,7 +8,13 @@ import type { RegisterCipher } from '../register/register-cipher';
  * account (decrypted here, for the cycle worker, which keeps them encrypted in history), latest
  * rejection first in mind: what an operator needs to have the details corrected.
  */
-export async function returnedPayees(db: Db, month: string, cityCode: string, limit: number, cipher: RegisterCipher): Promise<ReturnedPayees> {
+export async function returnedPayees(
+  db: Db,
+  month: string,
+  cityCode: string,
+  limit: number,
+  cipher: RegisterCipher,
+): Promise<ReturnedPayees> {
   const run = sql`e.city_code = ${cityCode} and e.payout_month = ${month} and e.status = 'failed'`;
   const totals = await sql<{ count: number; total: string }>`
     select count(distinct e.beneficiary_id)::int as count, coalesce(sum(e.amount_fen), 0)::text as total

@@ -49,12 +49,12 @@ export async function writeOutcomes(db: Db, s: Settling): Promise<Outcome | unde
   const stored = entitlements.kind === 'range' && s.registerSeq !== null;
   const joinRegister = !stored && s.count > PROBE_LIMIT;
   const account = stored
-      ? sql`case when m.bank_account_hash is not null
+    ? sql`case when m.bank_account_hash is not null
           and m.beneficiary_id not in (select id from beneficiaries where changed_seq > ${s.registerSeq}::bigint)
           then m.bank_account_hash else ${probe} end`
-      : joinRegister
-        ? sql`b.bank_account_hash`
-        : probe;
+    : joinRegister
+      ? sql`b.bank_account_hash`
+      : probe;
   const outcome = await sql<Outcome>`
     with marked as (
       update entitlements e

@@ -113,10 +113,14 @@ export async function settle(
 ): Promise<Settlement & { lastId: string | null; held: number; audit: NewAuditEvent[] }> {
   const summary = await summarise(trx, batch, selection);
   if (summary.dueFen > summary.balanceFen) {
-    throw conflict(ErrorCode.InsufficientPool, `the expenditure account of ${batch.cityCode} holds ${summary.balanceFen} fen, less than the ${summary.dueFen} fen due`, {
-      balanceFen: summary.balanceFen.toString(),
-      dueFen: summary.dueFen.toString(),
-    });
+    throw conflict(
+      ErrorCode.InsufficientPool,
+      `the expenditure account of ${batch.cityCode} holds ${summary.balanceFen} fen, less than the ${summary.dueFen} fen due`,
+      {
+        balanceFen: summary.balanceFen.toString(),
+        dueFen: summary.dueFen.toString(),
+      },
+    );
   }
   const base = { lastId: summary.lastId, held: summary.held, audit: summary.audit };
   if (summary.count === 0) return { paid: 0, failed: 0, paidFen: 0n, failedFen: 0n, ...base };

@@ -51,7 +51,10 @@ export async function receiveTransfer(db: Kysely<DisbursementDB>, input: Receipt
         .where('city_code', '=', input.cityCode)
         .executeTakeFirst();
       if (existing) {
-        throw conflict(ErrorCode.Conflict, `the transfer of ${input.cityCode} for ${input.month} was already received (receipt ${existing.id})`);
+        throw conflict(
+          ErrorCode.Conflict,
+          `the transfer of ${input.cityCode} for ${input.month} was already received (receipt ${existing.id})`,
+        );
       }
       const receipt = await trx
         .insertInto('receipts')
@@ -101,7 +104,10 @@ export async function reserve(db: Kysely<DisbursementDB>, input: ReservationRequ
         .where('status', '<>', 'released')
         .executeTakeFirst();
       if (live) {
-        throw conflict(ErrorCode.Conflict, `${input.cityCode} already has a ${live.status} reservation for ${input.month} (reservation ${live.id})`);
+        throw conflict(
+          ErrorCode.Conflict,
+          `${input.cityCode} already has a ${live.status} reservation for ${input.month} (reservation ${live.id})`,
+        );
       }
       const amount = BigInt(input.amountFen);
       const balance = await balanceOf(trx, accounts.special);
@@ -141,9 +147,7 @@ export async function release(db: Kysely<DisbursementDB>, input: ReleaseRequest)
         .where('status', '=', 'active')
         .returning(['id', 'amount_fen'])
         .executeTakeFirst();
-      return released
-        ? { id: released.id, amountFen: released.amount_fen, released: true }
-        : { id: null, amountFen: '0', released: false };
+      return released ? { id: released.id, amountFen: released.amount_fen, released: true } : { id: null, amountFen: '0', released: false };
     });
     return { ...response, replayed };
   });

@@ -26,7 +26,13 @@ describe('the provincial pool', () => {
 
   it('receives a city transfer once: the same key again changes nothing, another key is refused', async () => {
     const before = await pool();
-    const receipt = { month: MONTH, cityCode: '620200', amountFen: '1000000', transferId: 'T-1', idempotencyKey: 'cycle:2025-06:620200:receipt' };
+    const receipt = {
+      month: MONTH,
+      cityCode: '620200',
+      amountFen: '1000000',
+      transferId: 'T-1',
+      idempotencyKey: 'cycle:2025-06:620200:receipt',
+    };
     const first = await api.post('/pool/receipts', receipt);
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ amountFen: '1000000', replayed: false });
@@ -45,7 +51,13 @@ describe('the provincial pool', () => {
 
   it('reserves and allocates idempotently, consuming the reservation', async () => {
     const city = '620300';
-    await api.post('/pool/receipts', { month: MONTH, cityCode: city, amountFen: '800000', transferId: 'T-2', idempotencyKey: 'cycle:2025-06:620300:receipt' });
+    await api.post('/pool/receipts', {
+      month: MONTH,
+      cityCode: city,
+      amountFen: '800000',
+      transferId: 'T-2',
+      idempotencyKey: 'cycle:2025-06:620300:receipt',
+    });
     const before = await pool();
 
     const reserve = { month: MONTH, cityCode: city, amountFen: '500000', idempotencyKey: 'cycle:2025-06:620300:reserve:v1' };
@@ -73,20 +85,52 @@ describe('the provincial pool', () => {
     expect(BigInt(after.availableFen)).toBe(BigInt(before.availableFen) - 450_000n);
 
     const r = await expectReconciled(city);
-    expect(r).toMatchObject({ receivedFen: '800000', allocatedFen: '450000', paidFen: '0', unspentFen: '450000', expenditureBalanceFen: '450000' });
+    expect(r).toMatchObject({
+      receivedFen: '800000',
+      allocatedFen: '450000',
+      paidFen: '0',
+      unspentFen: '450000',
+      expenditureBalanceFen: '450000',
+    });
   });
 
   it('refuses an allocation without a reservation or above it, and moves nothing', async () => {
     const city = '620400';
     const before = await pool();
-    const noReservation = await api.post('/allocations', { month: MONTH, cityCode: city, amountFen: '1', idempotencyKey: 'cycle:2025-06:620400:allocate' });
+    const noReservation = await api.post('/allocations', {
+      month: MONTH,
+      cityCode: city,
+      amountFen: '1',
+      idempotencyKey: 'cycle:2025-06:620400:allocate',
+    });
     expect(noReservation.status).toBe(409);
-    await api.post('/pool/receipts', { month: MONTH, cityCode: city, amountFen: '300', transferId: 'T-3', idempotencyKey: 'cycle:2025-06:620400:receipt' });
-    await api.post('/pool/reservations', { month: MONTH, cityCode: city, amountFen: '200', idempotencyKey: 'cycle:2025-06:620400:reserve:v1' });
-    const above = await api.post('/allocations', { month: MONTH, cityCode: city, amountFen: '201', idempotencyKey: 'cycle:2025-06:620400:allocate' });
+    await api.post('/pool/receipts', {
+      month: MONTH,
+      cityCode: city,
+      amountFen: '300',
+      transferId: 'T-3',
+      idempotencyKey: 'cycle:2025-06:620400:receipt',
+    });
+    await api.post('/pool/reservations', {
+      month: MONTH,
+      cityCode: city,
+      amountFen: '200',
+      idempotencyKey: 'cycle:2025-06:620400:reserve:v1',
+    });
+    const above = await api.post('/allocations', {
+      month: MONTH,
+      cityCode: city,
+      amountFen: '201',
+      idempotencyKey: 'cycle:2025-06:620400:allocate',
+    });
     expect(above.status).toBe(409);
     // The refusals stored nothing: the same key now succeeds with a covered amount.
-    const ok = await api.post('/allocations', { month: MONTH, cityCode: city, amountFen: '200', idempotencyKey: 'cycle:2025-06:620400:allocate' });
+    const ok = await api.post('/allocations', {
+      month: MONTH,
+      cityCode: city,
+      amountFen: '200',
+      idempotencyKey: 'cycle:2025-06:620400:allocate',
+    });
     expect(ok.status).toBe(201);
     const after = await pool();
     expect(BigInt(after.balanceFen) - BigInt(before.balanceFen)).toBe(100n);
@@ -96,15 +140,31 @@ describe('the provincial pool', () => {
   it('refuses a reservation above what is available with INSUFFICIENT_POOL and changes nothing', async () => {
     const before = await pool();
     const tooMuch = (BigInt(before.availableFen) + 1n).toString();
-    const refused = await api.post('/pool/reservations', { month: MONTH, cityCode: '620500', amountFen: tooMuch, idempotencyKey: 'cycle:2025-06:620500:reserve:v1' });
+    const refused = await api.post('/pool/reservations', {
+      month: MONTH,
+      cityCode: '620500',
+      amountFen: tooMuch,
+      idempotencyKey: 'cycle:2025-06:620500:reserve:v1',
+    });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('INSUFFICIENT_POOL');
     expect(refused.body.error.details).toEqual({ availableFen: before.availableFen, requestedFen: tooMuch });
     expect(await pool()).toEqual(before);
 
     // Nothing was stored under the key: once money arrives the same request succeeds.
-    await api.post('/pool/receipts', { month: MONTH, cityCode: '620500', amountFen: '10', transferId: 'T-5', idempotencyKey: 'cycle:2025-06:620500:receipt' });
-    const retried = await api.post('/pool/reservations', { month: MONTH, cityCode: '620500', amountFen: tooMuch, idempotencyKey: 'cycle:2025-06:620500:reserve:v1' });
+    await api.post('/pool/receipts', {
+      month: MONTH,
+      cityCode: '620500',
+      amountFen: '10',
+      transferId: 'T-5',
+      idempotencyKey: 'cycle:2025-06:620500:receipt',
+    });
+    const retried = await api.post('/pool/reservations', {
+      month: MONTH,
+      cityCode: '620500',
+      amountFen: tooMuch,
+      idempotencyKey: 'cycle:2025-06:620500:reserve:v1',
+    });
     expect(retried.status).toBe(201);
     expect((await pool()).availableFen).toBe('9');
 
@@ -113,7 +173,9 @@ describe('the provincial pool', () => {
     const released = await api.post('/pool/reservations/release', release);
     expect(released.body).toMatchObject({ released: true, amountFen: tooMuch, replayed: false });
     expect((await api.post('/pool/reservations/release', release)).body).toMatchObject({ released: true, replayed: true });
-    expect((await api.post('/pool/reservations/release', { ...release, idempotencyKey: 'cycle:2025-06:620500:release:v2' })).body).toMatchObject({
+    expect(
+      (await api.post('/pool/reservations/release', { ...release, idempotencyKey: 'cycle:2025-06:620500:release:v2' })).body,
+    ).toMatchObject({
       released: false,
       amountFen: '0',
     });
@@ -122,12 +184,23 @@ describe('the provincial pool', () => {
   });
 
   it('lets only one of two concurrent reservations take the same money', async () => {
-    await api.post('/pool/receipts', { month: MONTH, cityCode: '620600', amountFen: '1000', transferId: 'T-6', idempotencyKey: 'cycle:2025-06:620600:receipt' });
+    await api.post('/pool/receipts', {
+      month: MONTH,
+      cityCode: '620600',
+      amountFen: '1000',
+      transferId: 'T-6',
+      idempotencyKey: 'cycle:2025-06:620600:receipt',
+    });
     const { availableFen } = await pool();
     const share = ((BigInt(availableFen) * 6n) / 10n).toString();
     const answers = await Promise.all(
       ['620600', '620700'].map((city) =>
-        api.post('/pool/reservations', { month: MONTH, cityCode: city, amountFen: share, idempotencyKey: `cycle:2025-06:${city}:reserve:v1` }),
+        api.post('/pool/reservations', {
+          month: MONTH,
+          cityCode: city,
+          amountFen: share,
+          idempotencyKey: `cycle:2025-06:${city}:reserve:v1`,
+        }),
       ),
     );
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
@@ -144,7 +217,17 @@ describe('the provincial pool', () => {
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
     const fields = bad.body.error.details.issues.map((i: { field: string }) => i.field);
     expect(fields).toEqual(expect.arrayContaining(['body.month', 'body.cityCode', 'body.amountFen', 'body.idempotencyKey']));
-    expect((await api.post('/pool/receipts', { month: MONTH, cityCode: '620100', amountFen: '-1', transferId: 'x', idempotencyKey: 'cycle:bad:receipt' })).body.error.details.issues[0].field).toBe('body.amountFen');
+    expect(
+      (
+        await api.post('/pool/receipts', {
+          month: MONTH,
+          cityCode: '620100',
+          amountFen: '-1',
+          transferId: 'x',
+          idempotencyKey: 'cycle:bad:receipt',
+        })
+      ).body.error.details.issues[0].field,
+    ).toBe('body.amountFen');
     expect(await pool()).toEqual(before);
     const month = await api.get('/reconciliation/2025-6/620100');
     expect(month.status).toBe(400);

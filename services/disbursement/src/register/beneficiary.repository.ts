@@ -184,7 +184,8 @@ export async function insertClaims(db: Db, claims: readonly NewClaim[]): Promise
 
 /** One beneficiary with its case facts, or undefined. */
 export async function findBeneficiary(db: Db, id: string, cipher: RegisterCipher): Promise<BeneficiaryRecord | undefined> {
-  const row = (await db.selectFrom('beneficiaries').select(beneficiaryColumns).where('id', '=', id).executeTakeFirst()) as SealedRecord | undefined;
+  const row = (await db.selectFrom('beneficiaries').select(beneficiaryColumns).where('id', '=', id).executeTakeFirst()) as
+    SealedRecord | undefined;
   return row && openRecord(row, cipher);
 }
 

@@ -34,7 +34,10 @@ describe('the register cipher', () => {
   });
 
   it('is configured from REGISTER_KEY and REGISTER_PREVIOUS_KEYS, validated like the payload key', () => {
-    const config = registerKeyConfig.parse({ REGISTER_KEY: keyB.toString('base64'), REGISTER_PREVIOUS_KEYS: ` ${keyA.toString('base64')} ,` });
+    const config = registerKeyConfig.parse({
+      REGISTER_KEY: keyB.toString('base64'),
+      REGISTER_PREVIOUS_KEYS: ` ${keyA.toString('base64')} ,`,
+    });
     expect(config.REGISTER_PREVIOUS_KEYS).toEqual([keyA.toString('base64')]);
     expect(RegisterCipher.fromConfig(config).open('id_number', new RegisterCipher(keyA).seal('id_number', ID_NUMBER))).toBe(ID_NUMBER);
     expect(registerKeyConfig.safeParse({ REGISTER_KEY: crypto.randomBytes(16).toString('base64') }).success).toBe(false);

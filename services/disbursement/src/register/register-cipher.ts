@@ -24,7 +24,12 @@ export const registerKeyConfig = z.object({
   REGISTER_PREVIOUS_KEYS: z
     .string()
     .optional()
-    .transform((value) => (value ?? '').split(',').map((k) => k.trim()).filter(Boolean))
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(base64Key)),
 });
 export type RegisterKeyConfig = z.infer<typeof registerKeyConfig>;

@@ -28,7 +28,13 @@ describe('beneficiary register', () => {
     expect(page.status).toBe(200);
     expect(page.body.beneficiaries).toHaveLength(1);
     const first = page.body.beneficiaries[0];
-    expect(first).toMatchObject({ id: ids[0], cityCode: '620200', name: '甲', idNumber: maskIdNumber(rows[0]!.idNumber), bankStatus: 'valid' });
+    expect(first).toMatchObject({
+      id: ids[0],
+      cityCode: '620200',
+      name: '甲',
+      idNumber: maskIdNumber(rows[0]!.idNumber),
+      bankStatus: 'valid',
+    });
     expect(first.idNumber).toMatch(/^6202\*{10}[\dX]{4}$/);
     expect(first.bankAccount).toMatch(/^\*+\d{4}$/);
     const body = JSON.stringify(page.body);
@@ -39,7 +45,13 @@ describe('beneficiary register', () => {
     expect(next.body.beneficiaries.map((b: { name: string }) => b.name)).toEqual(['乙']);
 
     const one = await api.get(`/beneficiaries/${ids[2]}`);
-    expect(one.body).toMatchObject({ id: ids[2], name: '丙', injuryRecognitionDate: '2025-03-10', disabilityGrade: 1, ownWageFen: '612345' });
+    expect(one.body).toMatchObject({
+      id: ids[2],
+      name: '丙',
+      injuryRecognitionDate: '2025-03-10',
+      disabilityGrade: 1,
+      ownWageFen: '612345',
+    });
     expect(JSON.stringify(one.body)).not.toContain(rows[2]!.idNumber);
     expect((await api.get('/beneficiaries/999999')).status).toBe(404);
     expect((await api.get('/beneficiaries/abc')).status).toBe(404);
@@ -56,7 +68,11 @@ describe('beneficiary register', () => {
     const ok = await api.put(`/beneficiaries/${id}/bank-account`, { bankAccount: '6228480012345678901', bankName: '中国农业银行' });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ bankStatus: 'valid', bankName: '中国农业银行', bankAccount: '***************8901' });
-    const stored = await service.db.selectFrom('beneficiaries').select(['bank_account_hash']).where('id', '=', id!).executeTakeFirstOrThrow();
+    const stored = await service.db
+      .selectFrom('beneficiaries')
+      .select(['bank_account_hash'])
+      .where('id', '=', id!)
+      .executeTakeFirstOrThrow();
     expect(stored.bank_account_hash).toBe(hashIdentifier('6228480012345678901'));
     expect((await api.put('/beneficiaries/999999/bank-account', { bankAccount: '6228480012345678901', bankName: 'x' })).status).toBe(404);
   });
@@ -73,7 +89,8 @@ describe('demo seed', () => {
       expect(counts).toHaveLength(1400);
       expect(new Set(counts.map((c) => c.city_code))).toEqual(new Set(CITY_CODES));
       expect(new Set(counts.map((c) => c.kind))).toEqual(new Set(['worker', 'dependant_household', 'hospital']));
-      for (const c of counts.filter((b) => b.kind !== 'hospital')) expect(isValidIdNumber(testCipher.open('id_number', c.id_number_sealed))).toBe(true);
+      for (const c of counts.filter((b) => b.kind !== 'hospital'))
+        expect(isValidIdNumber(testCipher.open('id_number', c.id_number_sealed))).toBe(true);
 
       const claims = await service.db.selectFrom('one_time_claims').select(['type', 'status']).execute();
       expect(new Set(claims.map((c) => c.type))).toEqual(new Set(['disability_subsidy', 'death_benefits', 'medical_settlement']));

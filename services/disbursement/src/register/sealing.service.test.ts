@@ -55,7 +55,9 @@ describe('the register at rest', () => {
       }
       expect(await sealRegister(service.db, underB)).toEqual({ sealed: 0, rekeyed: 0 });
       const hashes = await service.db.selectFrom('beneficiaries').select(['id_number_hash', 'bank_account_hash']).orderBy('id').execute();
-      expect(hashes).toEqual(rows.map((r) => ({ id_number_hash: hashIdentifier(r.idNumber), bank_account_hash: hashIdentifier(r.bankAccount) })));
+      expect(hashes).toEqual(
+        rows.map((r) => ({ id_number_hash: hashIdentifier(r.idNumber), bank_account_hash: hashIdentifier(r.bankAccount) })),
+      );
     } finally {
       await service.stop();
     }
@@ -77,7 +79,11 @@ describe('the register at rest', () => {
     }
     service = await start(urls.disbursement, env(keyB, [keyA]));
     try {
-      const stored = await service.db.selectFrom('beneficiaries').select(['id_number_sealed', 'bank_account_sealed']).where('id', '=', id).executeTakeFirstOrThrow();
+      const stored = await service.db
+        .selectFrom('beneficiaries')
+        .select(['id_number_sealed', 'bank_account_sealed'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
       const underB = new RegisterCipher(keyB);
       expect(underB.open('id_number', stored.id_number_sealed)).toBe(row.idNumber);
       expect(underB.open('bank_account', stored.bank_account_sealed)).toBe(row.bankAccount);
@@ -125,7 +131,12 @@ describe('the register at rest', () => {
         insert into beneficiaries (city_code, kind, name, id_number, id_number_hash, bank_account_sealed, bank_account_hash, bank_name, own_wage_fen, injury_recognition_date)
         values (${CITY}, 'worker', '测试', ${idNumber}, 'h', ${testCipher.seal('bank_account', account)}, 'h', '中国银行', 1, '2025-03-10')`;
       await expect(plaintext.execute(service.db)).rejects.toThrow(/beneficiaries_no_plaintext/);
-      await expect(service.db.updateTable('beneficiaries').set({ bank_account_sealed: null as never }).execute()).rejects.toThrow(/beneficiaries_identifiers_once/);
+      await expect(
+        service.db
+          .updateTable('beneficiaries')
+          .set({ bank_account_sealed: null as never })
+          .execute(),
+      ).rejects.toThrow(/beneficiaries_identifiers_once/);
     } finally {
       await service.stop();
     }
@@ -136,8 +147,16 @@ describe('the register at rest', () => {
     const service = await start(urls.disbursement, { SEED_DEMO: 'true', DEMO_BENEFICIARIES: '280' });
     try {
       const api = client(service.url);
-      const register = await service.db.selectFrom('beneficiaries').select(['id', 'city_code', 'id_number_sealed', 'bank_account_sealed']).orderBy('id').execute();
-      const known = register.map((b) => ({ ...b, idNumber: testCipher.open('id_number', b.id_number_sealed), account: testCipher.open('bank_account', b.bank_account_sealed) }));
+      const register = await service.db
+        .selectFrom('beneficiaries')
+        .select(['id', 'city_code', 'id_number_sealed', 'bank_account_sealed'])
+        .orderBy('id')
+        .execute();
+      const known = register.map((b) => ({
+        ...b,
+        idNumber: testCipher.open('id_number', b.id_number_sealed),
+        account: testCipher.open('bank_account', b.bank_account_sealed),
+      }));
       expect(known.filter((b) => new RegExp(`^${ID_NUMBER_SHAPE.source}$`).test(b.idNumber))).toHaveLength(known.length);
 
       // Lanzhou's month: one payee's account the bank rejects, so the returned list (full numbers) is read too.
@@ -148,30 +167,58 @@ describe('the register at rest', () => {
       const lines = (await api.get(`/drafts/${month}/${city}`)).body.lines as { amountFen: string }[];
       const total = lines.reduce((s, l) => s + BigInt(l.amountFen), 0n).toString();
       const key = `cycle:${month}:${city}`;
-      expect((await api.post('/pool/reservations', { month, cityCode: city, amountFen: total, idempotencyKey: `${key}:reserve:v1` })).status).toBe(201);
-      expect((await api.post('/allocations', { month, cityCode: city, amountFen: total, idempotencyKey: `${key}:allocate` })).status).toBe(201);
-      expect((await api.post(`/payouts/${month}/${city}/prepare`, { approvedLines: lines, dueDate: `${month}-25T00:00:00.000Z`, idempotencyKey: `${key}:prepare` })).status).toBe(201);
-      const batch = await api.post(`/payouts/${month}/${city}/batches`, { batchNo: 0, batchSize: 1000, idempotencyKey: `${key}:payout:batch:0` });
+      expect(
+        (await api.post('/pool/reservations', { month, cityCode: city, amountFen: total, idempotencyKey: `${key}:reserve:v1` })).status,
+      ).toBe(201);
+      expect((await api.post('/allocations', { month, cityCode: city, amountFen: total, idempotencyKey: `${key}:allocate` })).status).toBe(
+        201,
+      );
+      expect(
+        (
+          await api.post(`/payouts/${month}/${city}/prepare`, {
+            approvedLines: lines,
+            dueDate: `${month}-25T00:00:00.000Z`,
+            idempotencyKey: `${key}:prepare`,
+          })
+        ).status,
+      ).toBe(201);
+      const batch = await api.post(`/payouts/${month}/${city}/batches`, {
+        batchNo: 0,
+        batchSize: 1000,
+        idempotencyKey: `${key}:payout:batch:0`,
+      });
       expect(batch.body).toMatchObject({ done: true });
       expect(batch.body.failed).toBeGreaterThan(0);
 
       const failed = await api.get(`/payments?month=${month}&cityCode=${city}`);
-      expect(failed.body.beneficiaries.find((b: { beneficiaryId: string }) => b.beneficiaryId === payee.id)).toMatchObject({ bankAccount: maskBankAccount(payee.account) });
+      expect(failed.body.beneficiaries.find((b: { beneficiaryId: string }) => b.beneficiaryId === payee.id)).toMatchObject({
+        bankAccount: maskBankAccount(payee.account),
+      });
       const returned = await fetch(`${service.url}/payouts/${month}/${city}/returned`, { headers: await authHeader('system') });
       const payees = ((await returned.json()) as { payees: { beneficiaryId: string; idNumber: string; bankAccount: string }[] }).payees;
       expect(payees.find((p) => p.beneficiaryId === payee.id)).toMatchObject({ idNumber: payee.idNumber, bankAccount: payee.account });
       // What a bank gateway would send for the returned payee's entitlements: the account in full.
       const theirs = await service.db.selectFrom('entitlements').select('id').where('beneficiary_id', '=', payee.id).execute();
-      const instructions = await paymentInstructions(service.db, { kind: 'list', ids: theirs.map((e) => e.id), status: 'pending' }, testCipher);
+      const instructions = await paymentInstructions(
+        service.db,
+        { kind: 'list', ids: theirs.map((e) => e.id), status: 'pending' },
+        testCipher,
+      );
       expect(instructions.map((i) => i.bankAccount)).toEqual(theirs.map(() => payee.account));
       const corrected = '6228480012345678901';
-      expect((await api.put(`/beneficiaries/${payee.id}/bank-account`, { bankAccount: corrected, bankName: '中国农业银行' })).status).toBe(200);
+      expect((await api.put(`/beneficiaries/${payee.id}/bank-account`, { bankAccount: corrected, bankName: '中国农业银行' })).status).toBe(
+        200,
+      );
 
       const dump = await dumpDatabase(name);
       expect(dump).toContain(testCipher.currentPrefix);
       expect(dump.match(ID_NUMBER_SHAPE)).toBeNull();
       for (const b of known) {
-        expect({ id: b.id, idNumber: dump.includes(b.idNumber), account: dump.includes(b.account) }).toEqual({ id: b.id, idNumber: false, account: false });
+        expect({ id: b.id, idNumber: dump.includes(b.idNumber), account: dump.includes(b.account) }).toEqual({
+          id: b.id,
+          idNumber: false,
+          account: false,
+        });
       }
       expect(dump).not.toContain(corrected);
     } finally {

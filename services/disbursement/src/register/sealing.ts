@@ -52,7 +52,9 @@ export async function sealRegister(db: Db, cipher: RegisterCipher, batchSize = 1
         ${col((r) => r.id_number_sealed)}::text[], ${col((r) => r.bank_account_sealed)}::text[]
       ) as t(id, id_number_sealed, bank_account_sealed, was_id_number, was_bank_account)
       where b.id = t.id
-        and b.id_number_sealed is not distinct from t.was_id_number and b.bank_account_sealed is not distinct from t.was_bank_account`.execute(db);
+        and b.id_number_sealed is not distinct from t.was_id_number and b.bank_account_sealed is not distinct from t.was_bank_account`.execute(
+      db,
+    );
     for (const r of rows) {
       if (r.id_number !== null || r.bank_account !== null) result.sealed += 1;
       else result.rekeyed += 1;

@@ -96,7 +96,10 @@ export async function readRules(db: Db): Promise<BenefitRules> {
 
 /** The latest month any city's payout was prepared for (its entitlements are fixed), or null. */
 export async function lastPreparedMonth(db: Db): Promise<string | null> {
-  const row = await db.selectFrom('payout_runs').select((eb) => eb.fn.max('month').as('month')).executeTakeFirst();
+  const row = await db
+    .selectFrom('payout_runs')
+    .select((eb) => eb.fn.max('month').as('month'))
+    .executeTakeFirst();
   return row?.month ?? null;
 }
 
@@ -130,7 +133,9 @@ export interface StoredYearlyParameters {
 }
 
 /** Every stored version and yearly figure, oldest first, and the month from which a new version may take effect. */
-export async function listStandards(db: Db): Promise<{ standards: StoredStandard[]; yearlyParameters: StoredYearlyParameters[]; earliestNewEffectiveMonth: string | null }> {
+export async function listStandards(
+  db: Db,
+): Promise<{ standards: StoredStandard[]; yearlyParameters: StoredYearlyParameters[]; earliestNewEffectiveMonth: string | null }> {
   const standards = await db.selectFrom('benefit_standards').selectAll().orderBy('effective_month').execute();
   const years = await db.selectFrom('yearly_parameters').selectAll().orderBy('year').execute();
   const last = await lastPreparedMonth(db);
@@ -171,10 +176,23 @@ export async function publishStandard(
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${STANDARDS_LOCK})`.execute(trx);
     await source.ensure(trx);
-    const sameVersion = await trx.selectFrom('benefit_standards').select('effective_month').where('version', '=', standard.version).executeTakeFirst();
-    if (sameVersion) throw conflict(ErrorCode.Conflict, `benefit standard ${standard.version} was already published (effective ${sameVersion.effective_month}); publish a new version`);
-    const sameMonth = await trx.selectFrom('benefit_standards').select('version').where('effective_month', '=', standard.effectiveMonth).executeTakeFirst();
-    if (sameMonth) throw conflict(ErrorCode.Conflict, `benefit standard ${sameMonth.version} already takes effect in ${standard.effectiveMonth}`);
+    const sameVersion = await trx
+      .selectFrom('benefit_standards')
+      .select('effective_month')
+      .where('version', '=', standard.version)
+      .executeTakeFirst();
+    if (sameVersion)
+      throw conflict(
+        ErrorCode.Conflict,
+        `benefit standard ${standard.version} was already published (effective ${sameVersion.effective_month}); publish a new version`,
+      );
+    const sameMonth = await trx
+      .selectFrom('benefit_standards')
+      .select('version')
+      .where('effective_month', '=', standard.effectiveMonth)
+      .executeTakeFirst();
+    if (sameMonth)
+      throw conflict(ErrorCode.Conflict, `benefit standard ${sameMonth.version} already takes effect in ${standard.effectiveMonth}`);
     const last = await lastPreparedMonth(trx);
     if (last !== null && standard.effectiveMonth <= last) {
       throw conflict(
@@ -232,7 +250,11 @@ export async function publishYearlyParameters(
     await sql`select pg_advisory_xact_lock(${STANDARDS_LOCK})`.execute(trx);
     await source.ensure(trx);
     const existing = await trx.selectFrom('yearly_parameters').select('year').where('year', '=', input.year).executeTakeFirst();
-    if (existing) throw conflict(ErrorCode.Conflict, `the yearly parameters of ${input.year} are already published and may have been used; they are never rewritten`);
+    if (existing)
+      throw conflict(
+        ErrorCode.Conflict,
+        `the yearly parameters of ${input.year} are already published and may have been used; they are never rewritten`,
+      );
     const row = await trx
       .insertInto('yearly_parameters')
       .values({

@@ -13,7 +13,8 @@ const WHOLE_WAGE_BP = 10_000;
 export const publishStandardSchema = benefitStandardSchema.superRefine((standard, ctx) => {
   const { spouseBp, otherDependantBp, loneElderlyOrOrphanBonusBp, totalCapBp } = standard.dependantPension;
   const over = (field: string, bp: number, what: string) => {
-    if (bp > WHOLE_WAGE_BP) ctx.addIssue({ code: 'custom', path: ['dependantPension', field], message: `${what} is at most 100% of the own wage (Art. 39)` });
+    if (bp > WHOLE_WAGE_BP)
+      ctx.addIssue({ code: 'custom', path: ['dependantPension', field], message: `${what} is at most 100% of the own wage (Art. 39)` });
   };
   over('spouseBp', spouseBp + loneElderlyOrOrphanBonusBp, "a spouse's share with the lone-elderly/orphan bonus");
   over('otherDependantBp', otherDependantBp + loneElderlyOrOrphanBonusBp, "a dependant's share with the lone-elderly/orphan bonus");

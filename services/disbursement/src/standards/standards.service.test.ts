@@ -22,7 +22,10 @@ describe('benefit standards as versioned data', () => {
   async function as(role: Role, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer> {
     const res = await fetch(`${service.url}${path}`, {
       method,
-      headers: { ...(await authHeader(role, { userId: `${role}-1`, ...(role === 'city_agency' ? { cityCode: CITY } : {}) })), 'content-type': 'application/json' },
+      headers: {
+        ...(await authHeader(role, { userId: `${role}-1`, ...(role === 'city_agency' ? { cityCode: CITY } : {}) })),
+        'content-type': 'application/json',
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: await res.json() };
@@ -31,11 +34,29 @@ describe('benefit standards as versioned data', () => {
   async function payMonth(month: string, lines: PlanLine[]) {
     const total = lines.reduce((s, l) => s + BigInt(l.amountFen), 0n).toString();
     const key = `cycle:${month}:${CITY}`;
-    await api.post('/pool/receipts', { month, cityCode: CITY, amountFen: total, transferId: `T-${month}`, idempotencyKey: `${key}:receipt` });
+    await api.post('/pool/receipts', {
+      month,
+      cityCode: CITY,
+      amountFen: total,
+      transferId: `T-${month}`,
+      idempotencyKey: `${key}:receipt`,
+    });
     await api.post('/pool/reservations', { month, cityCode: CITY, amountFen: total, idempotencyKey: `${key}:reserve:v1` });
     await api.post('/allocations', { month, cityCode: CITY, amountFen: total, idempotencyKey: `${key}:allocate` });
-    expect((await api.post(`/payouts/${month}/${CITY}/prepare`, { approvedLines: lines, dueDate: `${month}-25T00:00:00.000Z`, idempotencyKey: `${key}:prepare` })).status).toBe(201);
-    const batch = await api.post(`/payouts/${month}/${CITY}/batches`, { batchNo: 0, batchSize: 100, idempotencyKey: `${key}:payout:batch:0` });
+    expect(
+      (
+        await api.post(`/payouts/${month}/${CITY}/prepare`, {
+          approvedLines: lines,
+          dueDate: `${month}-25T00:00:00.000Z`,
+          idempotencyKey: `${key}:prepare`,
+        })
+      ).status,
+    ).toBe(201);
+    const batch = await api.post(`/payouts/${month}/${CITY}/batches`, {
+      batchNo: 0,
+      batchSize: 100,
+      idempotencyKey: `${key}:payout:batch:0`,
+    });
     expect(batch.body.done).toBe(true);
   }
 
@@ -51,7 +72,13 @@ describe('benefit standards as versioned data', () => {
   it('loads the built-in standards and yearly figures as reference data, read by anyone with a role', async () => {
     const listed = await as('city_agency', 'GET', '/standards');
     expect(listed.status).toBe(200);
-    expect(listed.body.standards.map((s: { version: string; effectiveMonth: string; publishedBy: string }) => [s.version, s.effectiveMonth, s.publishedBy])).toEqual([
+    expect(
+      listed.body.standards.map((s: { version: string; effectiveMonth: string; publishedBy: string }) => [
+        s.version,
+        s.effectiveMonth,
+        s.publishedBy,
+      ]),
+    ).toEqual([
       ['reg-2010', '2011-01', 'reference-data'],
       ['gs-2025-07', '2025-07', 'reference-data'],
     ]);
@@ -73,7 +100,13 @@ describe('benefit standards as versioned data', () => {
     const septemberBefore = (await api.get(`/drafts/${SEPTEMBER}/${CITY}`)).body.lines as PlanLine[];
     expect(septemberBefore.find((l) => l.category === 'long_term')!.amountFen).toBe((567_644 + 394_174).toString());
 
-    const next: BenefitStandard = { ...(DEMO_STANDARDS[1] as BenefitStandard), version: 'gs-2025-09', effectiveMonth: SEPTEMBER, longTermAdjustmentBp: 500, nursingCareBp: { full: 5500, most: 4400, partial: 3300 } };
+    const next: BenefitStandard = {
+      ...(DEMO_STANDARDS[1] as BenefitStandard),
+      version: 'gs-2025-09',
+      effectiveMonth: SEPTEMBER,
+      longTermAdjustmentBp: 500,
+      nursingCareBp: { full: 5500, most: 4400, partial: 3300 },
+    };
     // August is paid: a version reaching back into it is refused, naming the earliest month allowed.
     const late = await as('provincial_agency', 'POST', '/standards', { ...next, version: 'gs-2025-08', effectiveMonth: AUGUST });
     expect(late.status).toBe(409);
@@ -91,13 +124,21 @@ describe('benefit standards as versioned data', () => {
     });
     expect(overWage.status).toBe(400);
     expect(overWage.body.error.details.issues).toEqual([
-      { field: 'body.dependantPension.otherDependantBp', rule: "a dependant's share with the lone-elderly/orphan bonus is at most 100% of the own wage (Art. 39)" },
+      {
+        field: 'body.dependantPension.otherDependantBp',
+        rule: "a dependant's share with the lone-elderly/orphan bonus is at most 100% of the own wage (Art. 39)",
+      },
       { field: 'body.dependantPension.totalCapBp', rule: "the dependants' total is at most 100% of the own wage (Art. 39)" },
     ]);
 
     const published = await as('provincial_agency', 'POST', '/standards', next);
     expect(published.status).toBe(201);
-    expect(published.body).toMatchObject({ version: 'gs-2025-09', effectiveMonth: SEPTEMBER, publishedBy: 'provincial_agency-1', publishedRole: 'provincial_agency' });
+    expect(published.body).toMatchObject({
+      version: 'gs-2025-09',
+      effectiveMonth: SEPTEMBER,
+      publishedBy: 'provincial_agency-1',
+      publishedRole: 'provincial_agency',
+    });
     expect((await as('provincial_agency', 'POST', '/standards', { ...next, effectiveMonth: '2025-10' })).status).toBe(409);
     expect((await as('provincial_agency', 'POST', '/standards', { ...next, version: 'other' })).status).toBe(409);
 
@@ -119,7 +160,9 @@ describe('benefit standards as versioned data', () => {
 
     // Published versions are never rewritten, and each publication is audited.
     const trail = (await as('operator', 'GET', '/audit')).body.events;
-    expect(trail.map((e: { action: string; userId: string }) => [e.action, e.userId])).toEqual([['publish_standard', 'provincial_agency-1']]);
+    expect(trail.map((e: { action: string; userId: string }) => [e.action, e.userId])).toEqual([
+      ['publish_standard', 'provincial_agency-1'],
+    ]);
   });
 
   it('adds the figures of a missing year and refuses to rewrite a published one', async () => {
@@ -130,7 +173,9 @@ describe('benefit standards as versioned data', () => {
     const added = await as('operator', 'POST', '/yearly-parameters', { year: 2029, ...figures });
     expect(added.status).toBe(201);
     expect(added.body).toMatchObject({ year: 2029, ...figures, publishedBy: 'operator-1' });
-    expect((await as('provincial_agency', 'POST', '/yearly-parameters', { year: 2030, ...figures, minimumMonthlyWageFen: '0' })).status).toBe(400);
+    expect(
+      (await as('provincial_agency', 'POST', '/yearly-parameters', { year: 2030, ...figures, minimumMonthlyWageFen: '0' })).status,
+    ).toBe(400);
     const years = (await as('operator', 'GET', '/standards')).body.yearlyParameters.map((y: { year: number }) => y.year);
     expect(years.at(-1)).toBe(2029);
   });

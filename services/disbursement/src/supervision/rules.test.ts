@@ -28,7 +28,12 @@ const rulesOf = (holds: ReturnType<typeof screenBatch>) => holds.map((h) => [h.e
 /** n candidates for distinct beneficiaries, all paying into one account. */
 function sharingAccount(n: number): PaymentCandidate[] {
   return Array.from({ length: n }, (_, i) =>
-    candidate({ entitlementId: `ent-${i + 1}`, beneficiaryId: `ben-${i + 1}`, idNumberHash: `idhash-${i + 1}`, bankAccountHash: 'acchash-shared' }),
+    candidate({
+      entitlementId: `ent-${i + 1}`,
+      beneficiaryId: `ben-${i + 1}`,
+      idNumberHash: `idhash-${i + 1}`,
+      bankAccountHash: 'acchash-shared',
+    }),
   );
 }
 
@@ -51,7 +56,10 @@ describe('screenBatch', () => {
     });
 
     it('holds both payments when one batch pays the same ID number in two cities', () => {
-      const batch = [candidate(), candidate({ entitlementId: 'ent-2', beneficiaryId: 'ben-2', cityCode: '620500', bankAccountHash: 'acchash-2' })];
+      const batch = [
+        candidate(),
+        candidate({ entitlementId: 'ent-2', beneficiaryId: 'ben-2', cityCode: '620500', bankAccountHash: 'acchash-2' }),
+      ];
       expect(rulesOf(screenBatch(batch, context()))).toEqual([
         ['ent-1', 'duplicate_id_across_cities'],
         ['ent-2', 'duplicate_id_across_cities'],
@@ -59,8 +67,21 @@ describe('screenBatch', () => {
     });
 
     it('stays quiet for several benefits of one person in one city', () => {
-      const batch = [candidate(), candidate({ entitlementId: 'ent-2', type: 'nursing_care', amountFen: 394_174n, computedStandardFen: 394_174n })];
-      expect(screenBatch(batch, context({ paidElsewhere: new Map([['idhash-1', ['620100']], ['idhash-9', ['620200']]]) }))).toEqual([]);
+      const batch = [
+        candidate(),
+        candidate({ entitlementId: 'ent-2', type: 'nursing_care', amountFen: 394_174n, computedStandardFen: 394_174n }),
+      ];
+      expect(
+        screenBatch(
+          batch,
+          context({
+            paidElsewhere: new Map([
+              ['idhash-1', ['620100']],
+              ['idhash-9', ['620200']],
+            ]),
+          }),
+        ),
+      ).toEqual([]);
     });
   });
 
@@ -79,7 +100,12 @@ describe('screenBatch', () => {
     });
 
     it('holds a one-time disability subsidy due after the death', () => {
-      const subsidy = candidate({ type: 'one_time_disability_subsidy', category: 'one_time', dueDate: '2025-06-25', deathDate: '2025-06-01' });
+      const subsidy = candidate({
+        type: 'one_time_disability_subsidy',
+        category: 'one_time',
+        dueDate: '2025-06-25',
+        deathDate: '2025-06-01',
+      });
       expect(rulesOf(screenBatch([subsidy], context()))).toEqual([['ent-1', 'paid_after_death']]);
     });
 
@@ -137,7 +163,9 @@ describe('screenBatch', () => {
     });
 
     it('refuses a nonsensical limit', () => {
-      expect(() => screenBatch([], context({ maxBeneficiariesPerAccount: 0 }))).toThrow('maxBeneficiariesPerAccount must be a positive integer');
+      expect(() => screenBatch([], context({ maxBeneficiariesPerAccount: 0 }))).toThrow(
+        'maxBeneficiariesPerAccount must be a positive integer',
+      );
     });
   });
 
@@ -174,7 +202,9 @@ describe('screenBatch', () => {
         ['ent-1', 'allowance_after_retirement'],
         ['ent-2', 'allowance_after_retirement'],
       ]);
-      expect(holds[0]?.reason).toBe('Disability allowance for 2025-06 is after retirement on 2025-05-31; from the following month the pension replaces it.');
+      expect(holds[0]?.reason).toBe(
+        'Disability allowance for 2025-06 is after retirement on 2025-05-31; from the following month the pension replaces it.',
+      );
     });
 
     it('stays quiet for the retirement month itself, even on its last day, and for nursing care', () => {

@@ -152,7 +152,10 @@ function paidAfterDeath(c: PaymentCandidate): string | null {
   return null;
 }
 
-function citiesPerIdNumber(candidates: readonly PaymentCandidate[], paidElsewhere: ReadonlyMap<string, readonly string[]>): Map<string, Set<string>> {
+function citiesPerIdNumber(
+  candidates: readonly PaymentCandidate[],
+  paidElsewhere: ReadonlyMap<string, readonly string[]>,
+): Map<string, Set<string>> {
   const cities = new Map<string, Set<string>>();
   const add = (hash: string, city: string) => {
     const set = cities.get(hash) ?? new Set<string>();

@@ -112,7 +112,9 @@ export class CityMonth {
     const payout = status.payout;
     const amounts = [
       status.transferredFen !== null ? `transferred ${formatYuan(status.transferredFen)}` : null,
-      status.plan ? `plan v${status.plan.version} (${status.plan.status}) ${formatYuan(sumFen(status.plan.lines.map((l) => l.amountFen)))}` : null,
+      status.plan
+        ? `plan v${status.plan.version} (${status.plan.status}) ${formatYuan(sumFen(status.plan.lines.map((l) => l.amountFen)))}`
+        : null,
       status.allocatedFen !== null ? `allocated ${formatYuan(status.allocatedFen)}` : null,
     ].filter(Boolean);
     const at = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
@@ -122,7 +124,9 @@ export class CityMonth {
         `**${this.label}**: ${status.stage}, waiting for ${status.waitingFor}` + (status.overdue ? ' - **OVERDUE**' : ''),
         status.deadline ? `${status.stage} deadline: ${at(status.deadline)}` : null,
         status.waitingFor === 'payout_day' && status.payoutDay ? `payout day begins ${at(status.payoutDay)}` : null,
-        status.failure ? `**step ${status.failure.step} failed for good** (attempt ${status.failure.attempt}): retry or close it (Updates retryStep, closeCity)` : null,
+        status.failure
+          ? `**step ${status.failure.step} failed for good** (attempt ${status.failure.attempt}): retry or close it (Updates retryStep, closeCity)`
+          : null,
         status.closure ? `closed by ${status.closure.closedBy} at ${status.closure.stage}: ${status.closure.reason}` : null,
         amounts.join(' · ') || null,
         payout

@@ -57,9 +57,13 @@ async function awaitOperator(m: CityMonth, stage: Stage, step: string, error: st
 
 /** The operator's two decisions on a failed step, as Updates; the cycle API audits both. */
 export function registerOperatorUpdates(m: CityMonth): void {
-  setHandler(retryStepUpdate, (args: RetryStepArgs) => decide(m, async () => operatorDecides(m, 'retry', args.actor, args.reason ?? null)), {
-    validator: (args) => validateRetryStep(m.status, m.deciding, args),
-  });
+  setHandler(
+    retryStepUpdate,
+    (args: RetryStepArgs) => decide(m, async () => operatorDecides(m, 'retry', args.actor, args.reason ?? null)),
+    {
+      validator: (args) => validateRetryStep(m.status, m.deciding, args),
+    },
+  );
   setHandler(closeCityUpdate, (args: CloseCityArgs) => decide(m, async () => operatorDecides(m, 'close', args.actor, args.reason)), {
     validator: (args) => validateCloseCity(m.status, m.deciding, args),
   });

@@ -62,7 +62,15 @@ export async function decide(m: CityMonth, work: () => Promise<void>): Promise<C
 async function submitPlan(m: CityMonth, { actor, lines }: SubmitPlanArgs): Promise<void> {
   const version = (m.status.plan?.version ?? 0) + 1;
   await m.acts.recordPlan({ ...m.key, version, lines, actor });
-  m.status.plan = { version, status: 'submitted', lines, approvedLines: null, submittedBy: actor.userId, hrssApprovedBy: null, returnReason: null };
+  m.status.plan = {
+    version,
+    status: 'submitted',
+    lines,
+    approvedLines: null,
+    submittedBy: actor.userId,
+    hrssApprovedBy: null,
+    returnReason: null,
+  };
   m.record({ planVersion: version, step: 'submission', decision: 'submit', userId: actor.userId, role: actor.role, reason: null });
 }
 

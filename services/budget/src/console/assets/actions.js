@@ -58,7 +58,19 @@ export function startSession() {
 /** Forgets the token and everything read with it; `message` says why. */
 export function signOut(message = ['signIn.signedOut'], isAlert = false) {
   sessionStorage.removeItem(TOKEN_KEY);
-  Object.assign(state, { token: null, claims: null, view: null, rows: [], rowsMonth: '', openCity: null, draft: null, busy: false, status: [], alert: [], loads: state.loads + 1 });
+  Object.assign(state, {
+    token: null,
+    claims: null,
+    view: null,
+    rows: [],
+    rowsMonth: '',
+    openCity: null,
+    draft: null,
+    busy: false,
+    status: [],
+    alert: [],
+    loads: state.loads + 1,
+  });
   render();
   if (isAlert) showAlert(message);
   else announce(message);
@@ -128,7 +140,9 @@ export function openDetail(cityCode) {
   state.openCity = cityCode;
   state.draft = {
     reason: '',
-    cuts: Object.fromEntries(row.status.plan.lines.map((line) => [line.category, { amount: yuanInputValue(line.amountFen), count: String(line.count) }])),
+    cuts: Object.fromEntries(
+      row.status.plan.lines.map((line) => [line.category, { amount: yuanInputValue(line.amountFen), count: String(line.count) }]),
+    ),
   };
   render();
   byId('detail-heading').focus();
@@ -204,7 +218,15 @@ export async function sendDecision(kind) {
   state.openCity = null;
   state.draft = null;
   // The Update answers as soon as the decision is recorded; the plan's status says where it now stands.
-  const done = ['decide.done', { city, version: status.plan.version, decision: { key: `kind.${kind}` }, status: { key: `planStatus.${result.plan?.status ?? 'submitted'}` } }];
+  const done = [
+    'decide.done',
+    {
+      city,
+      version: status.plan.version,
+      decision: { key: `kind.${kind}` },
+      status: { key: `planStatus.${result.plan?.status ?? 'submitted'}` },
+    },
+  ];
   render();
   byId('queue-heading').focus();
   await loadQueue(done);

@@ -36,7 +36,13 @@ export function renderDetail() {
           'td',
           {},
           el('input', {
-            attrs: { id: `cut-count-${line.category}`, class: 'count-input', inputmode: 'numeric', autocomplete: 'off', 'aria-label': t('detail.cutCountLabel', { category: label }) },
+            attrs: {
+              id: `cut-count-${line.category}`,
+              class: 'count-input',
+              inputmode: 'numeric',
+              autocomplete: 'off',
+              'aria-label': t('detail.cutCountLabel', { category: label }),
+            },
             props: { value: cut.count },
             on: { input: (event) => (cut.count = event.target.value) },
           }),
@@ -45,7 +51,13 @@ export function renderDetail() {
           'td',
           {},
           el('input', {
-            attrs: { id: `cut-amount-${line.category}`, class: 'amount-input', inputmode: 'decimal', autocomplete: 'off', 'aria-label': t('detail.cutAmountLabel', { category: label }) },
+            attrs: {
+              id: `cut-amount-${line.category}`,
+              class: 'amount-input',
+              inputmode: 'decimal',
+              autocomplete: 'off',
+              'aria-label': t('detail.cutAmountLabel', { category: label }),
+            },
             props: { value: cut.amount },
             on: { input: (event) => (cut.amount = event.target.value) },
           }),
@@ -61,7 +73,11 @@ export function renderDetail() {
     el('th', { attrs: { scope: 'col', class: 'money' } }, t('detail.amount')),
     el('th', { attrs: { scope: 'col', class: 'money' } }, t('detail.categoryRemaining')),
   ];
-  if (finance) lineHead.push(el('th', { attrs: { scope: 'col' } }, t('detail.cutCount')), el('th', { attrs: { scope: 'col' } }, t('detail.cutAmount')));
+  if (finance)
+    lineHead.push(
+      el('th', { attrs: { scope: 'col' } }, t('detail.cutCount')),
+      el('th', { attrs: { scope: 'col' } }, t('detail.cutAmount')),
+    );
 
   const history = (row.history?.months ?? []).map((m) =>
     el(
@@ -92,13 +108,26 @@ export function renderDetail() {
 
   const decide = (kind) => () => sendDecision(kind);
   section.append(
-    el('h2', { attrs: { id: 'detail-heading', tabindex: '-1' } }, t('detail.heading', { city: name, month: status.month, version: plan.version })),
+    el(
+      'h2',
+      { attrs: { id: 'detail-heading', tabindex: '-1' } },
+      t('detail.heading', { city: name, month: status.month, version: plan.version }),
+    ),
     el('button', { attrs: { type: 'button', id: 'back', class: 'secondary' }, on: { click: closeDetail } }, t('detail.back')),
-    el('p', {}, t('detail.stage', { stage: t(`stage.${status.stage}`), deadline: formatInstant(status.deadline) }), status.overdue ? el('span', { attrs: { class: 'flag' } }, t('queue.overdue')) : null),
+    el(
+      'p',
+      {},
+      t('detail.stage', { stage: t(`stage.${status.stage}`), deadline: formatInstant(status.deadline) }),
+      status.overdue ? el('span', { attrs: { class: 'flag' } }, t('queue.overdue')) : null,
+    ),
     el(
       'p',
       { attrs: { class: 'compare', id: 'compare' } },
-      t('detail.compare', { plan: formatYuan(planFen), remaining: remainingText(row), last: lastMonthOf(row)?.text ?? t('queue.unavailable') }),
+      t('detail.compare', {
+        plan: formatYuan(planFen),
+        remaining: remainingText(row),
+        last: lastMonthOf(row)?.text ?? t('queue.unavailable'),
+      }),
     ),
     el('h3', { attrs: { id: 'lines-heading' } }, t('detail.lines')),
     el(
@@ -157,13 +186,19 @@ export function renderDetail() {
       'div',
       { attrs: { role: 'group', 'aria-labelledby': 'decide-heading' } },
       el('label', { attrs: { for: 'reason' } }, t('decide.reason')),
-      el('textarea', { attrs: { id: 'reason', rows: '3', maxlength: '2000' }, props: { value: draft.reason }, on: { input: (event) => (state.draft.reason = event.target.value) } }),
+      el('textarea', {
+        attrs: { id: 'reason', rows: '3', maxlength: '2000' },
+        props: { value: draft.reason },
+        on: { input: (event) => (state.draft.reason = event.target.value) },
+      }),
       el(
         'div',
         { attrs: { class: 'actions' } },
         el('button', { attrs: { type: 'button', id: 'approve' }, on: { click: decide('approve') } }, t('decide.approve')),
         el('button', { attrs: { type: 'button', id: 'return', class: 'danger' }, on: { click: decide('return') } }, t('decide.return')),
-        finance ? el('button', { attrs: { type: 'button', id: 'cut', class: 'secondary' }, on: { click: decide('cut') } }, t('decide.cut')) : null,
+        finance
+          ? el('button', { attrs: { type: 'button', id: 'cut', class: 'secondary' }, on: { click: decide('cut') } }, t('decide.cut'))
+          : null,
       ),
     ),
   );

@@ -53,5 +53,7 @@ export function renderMessages() {
 
 /** A refusal as the service worded it (its code and message, verbatim). */
 export function refusal(error) {
-  return error instanceof ApiError ? ['error.refused', { code: error.code, message: error.message }] : ['error.refused', { code: 'ERROR', message: String(error?.message ?? error) }];
+  return error instanceof ApiError
+    ? ['error.refused', { code: error.code, message: error.message }]
+    : ['error.refused', { code: 'ERROR', message: String(error?.message ?? error) }];
 }

@@ -64,7 +64,12 @@ export function renderQueue() {
       { attrs: { 'data-row': status.cityCode } },
       el('th', { attrs: { scope: 'row' } }, name, ' ', el('span', { attrs: { class: 'hint' } }, status.cityCode)),
       el('td', {}, String(status.plan.version)),
-      el('td', { attrs: { class: 'money', 'data-plan': status.cityCode } }, formatYuan(planFen), overBudget ? el('span', { attrs: { class: 'flag' } }, t('queue.overBudget')) : null),
+      el(
+        'td',
+        { attrs: { class: 'money', 'data-plan': status.cityCode } },
+        formatYuan(planFen),
+        overBudget ? el('span', { attrs: { class: 'flag' } }, t('queue.overBudget')) : null,
+      ),
       el('td', { attrs: { class: 'money' } }, remainingText(row)),
       el('td', { attrs: { class: 'money' } }, lastMonthOf(row)?.text ?? t('queue.unavailable')),
       el('td', {}, formatInstant(status.deadline), status.overdue ? el('span', { attrs: { class: 'flag' } }, t('queue.overdue')) : null),
@@ -73,7 +78,10 @@ export function renderQueue() {
         {},
         el(
           'button',
-          { attrs: { type: 'button', 'data-city': status.cityCode, 'aria-label': t('queue.openLabel', { city: name }) }, on: { click: () => openDetail(status.cityCode) } },
+          {
+            attrs: { type: 'button', 'data-city': status.cityCode, 'aria-label': t('queue.openLabel', { city: name }) },
+            on: { click: () => openDetail(status.cityCode) },
+          },
           t('queue.open'),
         ),
       ),
