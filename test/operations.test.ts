@@ -6,9 +6,11 @@ import { chromium } from 'playwright-core';
 import { cityWorkflowId, cycleWorkflowId, returnedPaymentsQuery, SearchAttributes, type CityStatus } from '@fund/shared';
 import { CODEC_SESSION_COOKIE, issueToken } from '@fund/shared/server';
 import { freePort, ROOT } from '@fund/infra';
+import { RegisterCipher } from '@fund/disbursement';
 import { startCodecServer } from '@fund/workflows';
 import { approveEverything, expectBalancedMonth, waitFor, type CycleBody } from './drive';
 import { readTestEnvironment, TEST_PAYLOAD_KEY, TEST_SECRET } from './environment';
+import { TEST_REGISTER_KEY } from './harness';
 import { readmeQuery } from './readme-queries';
 import { startTestStack, type TestStack } from './stack';
 
@@ -62,6 +64,16 @@ async function listIds(stack: TestStack, query: string): Promise<{ id: string; s
   return out;
 }
 
+/** Register rows as the database holds them: the identifiers sealed under the test's register key. */
+type SealedRow = { id: string; id_number_sealed: string; bank_account_sealed: string };
+const registerCipher = new RegisterCipher(Buffer.from(TEST_REGISTER_KEY, 'base64'));
+const openRegister = (rows: SealedRow[]) =>
+  rows.map((r) => ({
+    id: r.id,
+    id_number: registerCipher.open('id_number', r.id_number_sealed),
+    bank_account: registerCipher.open('bank_account', r.bank_account_sealed),
+  }));
+
 describe('operating a month: progress, returned payments, encrypted payloads, metrics, Web UI', () => {
   const environment = readTestEnvironment();
   let stack: TestStack;
@@ -113,12 +125,14 @@ describe('operating a month: progress, returned payments, encrypted payloads, me
         if (i > 600) throw new Error('Lanzhou never started its payout');
         await new Promise((r) => setTimeout(r, 200));
       }
-      const invalid = await stack.sql<{ id: string; id_number: string; bank_account: string }>(
-        `update disbursement.beneficiaries set bank_status = 'invalid' where id in (
-           select distinct beneficiary_id from disbursement.entitlements
-           where payout_month = $1 and city_code = $2 and status = 'pending' order by beneficiary_id limit ${RETURNED})
-         returning id::text, id_number, bank_account`,
-        [MONTH, LANZHOU],
+      const invalid = openRegister(
+        await stack.sql<SealedRow>(
+          `update disbursement.beneficiaries set bank_status = 'invalid' where id in (
+             select distinct beneficiary_id from disbursement.entitlements
+             where payout_month = $1 and city_code = $2 and status = 'pending' order by beneficiary_id limit ${RETURNED})
+           returning id::text, id_number_sealed, bank_account_sealed`,
+          [MONTH, LANZHOU],
+        ),
       );
       // Slow batches: the payout takes seconds, so its progress can be seen while it runs.
       stack.proxy!.slow(new RegExp(`/payouts/${MONTH}/${LANZHOU}/batches`), 800);
@@ -187,8 +201,8 @@ describe('operating a month: progress, returned payments, encrypted payloads, me
   }, 170_000);
 
   it('leaves no personal ID number or bank account in clear in the Temporal server database', async () => {
-    const beneficiaries = await stack.sql<{ id_number: string; bank_account: string }>(
-      `select id_number, bank_account from disbursement.beneficiaries`,
+    const beneficiaries = openRegister(
+      await stack.sql<SealedRow>(`select id::text, id_number_sealed, bank_account_sealed from disbursement.beneficiaries`),
     );
     expect(beneficiaries.length).toBeGreaterThan(1_000);
     const files = [environment.temporalDbFile, `${environment.temporalDbFile}-wal`].filter((f) => fs.existsSync(f));

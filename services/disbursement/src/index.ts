@@ -5,3 +5,4 @@ export { DEMO_STANDARDS, type BenefitStandard } from './benefits';
 // The request schemas of the supervision and standards routes, for the generated-input test.
 export { holdDecisionSchema } from './holds/hold.schema';
 export { publishStandardSchema, publishYearlyParametersSchema } from './standards/standards.schema';
+export { RegisterCipher } from './register/register-cipher';
