@@ -8,13 +8,13 @@ import { startTestStack, type TestStack } from './stack';
 const MONTH = '2027-03';
 const RESTART_MONTH = '2027-04';
 /**
- * The clock is the test's input. Day 18 begins 51 s after the start at 3 s a day: every city is
- * approved and prepared long before, and the province's payout has till its early warning (end of
- * day 22) to finish. Returned payments wait for the payout deadline (end of day 25), which closes
- * the month. Nothing below watches for a moment: each claim is read afterwards from the histories
- * and the ledger.
+ * The clock is the test's input, and the payout day its signal: day 18 would begin 17 minutes after
+ * the start, so every city holds its prepared payout for it (a state that lasts until the day), and
+ * the test then begins the day early, as the provincial agency may. No returned payments (every
+ * account valid), so each city closes once paid. Nothing below waits to observe a passing moment:
+ * the holds last, and each claim is read afterwards from the histories and the ledger.
  */
-const DAY_MS = 3_000;
+const DAY_MS = 60_000;
 const PAYOUT_DAY = 18;
 
 type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
@@ -35,6 +35,7 @@ describe('the monthly cycle end to end (real Temporal, PostgreSQL, HTTP)', () =>
   afterAll(() => stack.stop());
 
   it('closes a month for all 14 cities, paid together on the payout day, with a balanced reconciliation; a second start gives the same cycle', async () => {
+    await stack.sql(`update disbursement.beneficiaries set bank_status = 'valid' where bank_status = 'invalid'`);
     const requested = Date.now();
     const first = await stack.api('POST', '/cycles', 'provincial_agency', { month: MONTH });
     const answered = Date.now();
@@ -46,6 +47,36 @@ describe('the monthly cycle end to end (real Temporal, PostgreSQL, HTTP)', () =>
     expect(again.body.created).toBe(false);
 
     await approveEverything(stack, MONTH);
+    // Every city prepared and holding for the payout day, nobody paid yet.
+    await waitFor(
+      stack,
+      MONTH,
+      (v) => v.cities.length === CITY_CODES.length && v.cities.every((c) => c.waitingFor === 'payout_day'),
+      600_000,
+    );
+    expect(await stack.sql(`select id from disbursement.payments where month = $1`, [MONTH])).toEqual([]);
+    // The provincial agency begins the day now; once only, and the decision is audited.
+    const begun = await stack.api(
+      'POST',
+      `/cycles/${MONTH}/payout-day`,
+      'provincial_agency',
+      { reason: 'every city is prepared' },
+      { userId: 'agency-pa' },
+    );
+    expect(begun.status).toBe(200);
+    expect(begun.body.payoutDayBegun).toMatchObject({ userId: 'agency-pa', reason: 'every city is prepared' });
+    const begunAt = Date.parse(begun.body.payoutDayBegun.at);
+    const twice = await stack.api('POST', `/cycles/${MONTH}/payout-day`, 'operator', {});
+    expect(twice.status).toBe(422);
+    expect(twice.body.error.message).toMatch(/already begun by agency-pa/);
+    const audited = await stack.sql<{ outcome: string; user_id: string }>(
+      `select outcome, user_id from budget.audit_events where month = $1 and action = 'begin_payout_day' order by id`,
+      [MONTH],
+    );
+    expect(audited).toEqual([
+      { outcome: 'accepted', user_id: 'agency-pa' },
+      { outcome: 'refused', user_id: 'test-operator' },
+    ]);
     const view = await waitFor(stack, MONTH, (v) => v.status === 'closed', 150_000);
     expect(view.cities.map((c) => c.cityCode).sort()).toEqual([...CITY_CODES].sort());
     expect(view.cities.every((c) => c.stage === 'closed')).toBe(true);
@@ -64,15 +95,15 @@ describe('the monthly cycle end to end (real Temporal, PostgreSQL, HTTP)', () =>
     expect(runs.sort()).toEqual([cycleWorkflowId(MONTH), ...CITY_CODES.map((c) => cityWorkflowId(MONTH, c))].sort());
 
     // Every beneficiary due a payment was paid exactly once.
-    const twice = await stack.sql(
+    const paidTwice = await stack.sql(
       `select entitlement_id from disbursement.payments where status = 'paid' group by entitlement_id having count(*) > 1`,
     );
-    expect(twice).toEqual([]);
+    expect(paidTwice).toEqual([]);
     // Nobody was paid before the payout day began.
     const [earliest] = await stack.sql<{ at: Date }>(`select min(created_at) as at from disbursement.payments where month = $1`, [MONTH]);
-    expect(earliest!.at.getTime()).toBeGreaterThanOrEqual(Date.parse(payoutDay));
+    expect(earliest!.at.getTime()).toBeGreaterThanOrEqual(begunAt);
 
-    // The province paid every city in one task begun on the payout day. Each city, prepared before
+    // The province paid every city in one task begun when the day was begun. Each city, prepared before
     // the day began, held its payout for it (WaitingFor = 'payout_day', nothing paid yet), then
     // recorded the province's word and ran no payout activity of its own.
     const province = (await stack.client.workflow.getHandle(cycleWorkflowId(MONTH)).fetchHistory()).events ?? [];
@@ -81,7 +112,8 @@ describe('the monthly cycle end to end (real Temporal, PostgreSQL, HTTP)', () =>
     const started = province.find(
       (e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId) === Number(payProvince[0]!.eventId),
     )!;
-    expect(eventMs(started)).toBeGreaterThanOrEqual(Date.parse(payoutDay));
+    expect(eventMs(started)).toBeGreaterThanOrEqual(begunAt);
+    expect(eventMs(started)).toBeLessThan(Date.parse(payoutDay));
     for (const city of CITY_CODES) {
       const events = (await stack.client.workflow.getHandle(cityWorkflowId(MONTH, city)).fetchHistory()).events ?? [];
       const preparing = events.find((e) => scheduledActivity(e) === 'preparePayout');
@@ -92,7 +124,7 @@ describe('the monthly cycle end to end (real Temporal, PostgreSQL, HTTP)', () =>
       const words = events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'provincialPayout');
       expect({ city, prepared: !!prepared, held: !!hold, words: words.length }).toEqual({ city, prepared: true, held: true, words: 1 });
       expect(upserted(hold!, SearchAttributes.CycleStage.name)).toBe('payout');
-      expect({ city, heldBeforePayoutDay: eventMs(hold!) < Date.parse(payoutDay) }).toEqual({ city, heldBeforePayoutDay: true });
+      expect({ city, heldBeforeTheDayBegan: eventMs(hold!) < begunAt }).toEqual({ city, heldBeforeTheDayBegan: true });
       expect(Number(prepared!.eventId)).toBeLessThan(Number(hold!.eventId));
       expect(Number(hold!.eventId)).toBeLessThan(Number(words[0]!.eventId));
       expect(events.map(scheduledActivity)).not.toContain('payCity');

@@ -177,6 +177,8 @@ export interface CycleStatus {
   closedCities: string[];
   /** The outcome of each city closed so far. */
   outcomes: CityOutcome[];
+  /** Who began the payout day before its time, and when; null while it waits for its time. */
+  payoutDayBegun: { userId: string; at: string; reason: string | null } | null;
   reconciliation: ProvinceReconciliation | null;
 }
 

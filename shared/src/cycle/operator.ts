@@ -1,6 +1,6 @@
 import { defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain';
-import type { CityStatus, Stage } from './contracts';
+import type { CityStatus, CycleStatus, Stage } from './contracts';
 
 /** A step of a city's month that failed for good and waits for an operator's decision. */
 export interface StepFailure {
@@ -57,5 +57,12 @@ export interface CloseCityArgs {
   reason: string;
 }
 
+/** The province's payout day begun early, by hand, once every city that will be paid is prepared. */
+export interface BeginPayoutDayArgs {
+  actor: Actor;
+  reason?: string;
+}
+
 export const retryStepUpdate = defineUpdate<CityStatus, [RetryStepArgs]>('retryStep');
 export const closeCityUpdate = defineUpdate<CityStatus, [CloseCityArgs]>('closeCity');
+export const beginPayoutDayUpdate = defineUpdate<CycleStatus, [BeginPayoutDayArgs]>('beginPayoutDay');

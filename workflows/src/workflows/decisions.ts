@@ -5,7 +5,9 @@ import {
   sumFen,
   type Actor,
   type CityStatus,
+  type BeginPayoutDayArgs,
   type CloseCityArgs,
+  type CycleStatus,
   type FinanceDecisionArgs,
   type HrssDecisionArgs,
   type PlanLine,
@@ -155,4 +157,14 @@ export function validateRetryStep(status: CityStatus, deciding: boolean, args: R
 export function validateCloseCity(status: CityStatus, deciding: boolean, args: CloseCityArgs): void {
   requireFailedStep(status, deciding, args.actor);
   requireReason(args.reason, 'close a city at a failed step');
+}
+
+/** The payout day begun early: by the provincial agency or an operator, once, before its time. */
+export function validateBeginPayoutDay(status: CycleStatus, payoutDay: string | undefined, args: BeginPayoutDayArgs): void {
+  if (args.actor.role !== 'provincial_agency' && args.actor.role !== 'operator') {
+    refuse(`only the provincial agency or an operator may begin the payout day (caller is ${args.actor.role})`);
+  }
+  if (payoutDay === undefined) refuse(`the ${status.month} cycle has no payout day: each city pays once prepared`);
+  if (status.payoutDayBegun) refuse(`the payout day of ${status.month} was already begun by ${status.payoutDayBegun.userId}`);
+  if (Date.parse(payoutDay) <= Date.now()) refuse(`the payout day of ${status.month} has begun already (${payoutDay})`);
 }

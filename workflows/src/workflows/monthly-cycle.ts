@@ -1,9 +1,9 @@
 import {
+  condition,
   log,
   ParentClosePolicy,
   setCurrentDetails,
   setHandler,
-  sleep,
   startChild,
   upsertSearchAttributes,
   WorkflowIdReusePolicy,
@@ -12,6 +12,7 @@ import {
 import {
   cityByCode,
   cityWorkflowId,
+  beginPayoutDayUpdate,
   cycleStatusQuery,
   formatYuan,
   provincialPayoutSignal,
@@ -27,6 +28,7 @@ import {
 } from '@fund/shared';
 import { cycleActivities } from './activity-stubs';
 import { cityCycle } from './city-cycle';
+import { validateBeginPayoutDay } from './decisions';
 import { reconcileProvince } from './province-reconciliation';
 
 export { reconcileProvince } from './province-reconciliation';
@@ -41,8 +43,16 @@ type City = ChildWorkflowHandle<typeof cityCycle>;
 export async function monthlyCycle(input: MonthlyCycleInput): Promise<ProvinceReconciliation> {
   const { month, cityCodes } = input;
   const acts = cycleActivities(input.settings);
-  const status: CycleStatus = { month, status: 'running', cityCodes, closedCities: [], outcomes: [], reconciliation: null };
+  const status: CycleStatus = { month, status: 'running', cityCodes, closedCities: [], outcomes: [], payoutDayBegun: null, reconciliation: null };
   setHandler(cycleStatusQuery, () => status);
+  setHandler(
+    beginPayoutDayUpdate,
+    ({ actor, reason }) => {
+      status.payoutDayBegun = { userId: actor.userId, at: new Date(Date.now()).toISOString(), reason: reason ?? null };
+      return status;
+    },
+    { validator: (args) => validateBeginPayoutDay(status, input.settings.payoutDay, args) },
+  );
   upsertSearchAttributes([
     { key: SearchAttributes.CycleMonth, value: month },
     { key: SearchAttributes.CycleStage, value: 'running' },
@@ -51,7 +61,7 @@ export async function monthlyCycle(input: MonthlyCycleInput): Promise<ProvinceRe
   setCurrentDetails(`**Province ${month}**: ${cityCodes.length} cities running`);
 
   const cities = await Promise.all(cityCodes.map((cityCode) => startCity(input, cityCode)));
-  const payoutDay = payOnPayoutDay(input, acts, cities);
+  const payoutDay = payOnPayoutDay(input, acts, cities, () => status.payoutDayBegun !== null);
   const closed = await Promise.all(cities.map((city, i) => awaitCity(status, city, cityCodes[i]!)));
   await payoutDay;
 
@@ -125,14 +135,15 @@ async function awaitCity(status: CycleStatus, city: City, cityCode: string): Pro
 /**
  * The province's payout day: one task pays every city prepared by then, and each city hears
  * what it did for it. A city the task did not pay, or all of them if it failed, pays itself on
- * hearing so (or when its wait for the word runs out). Begun after the day: nothing to do.
+ * hearing so (or when its wait for the word runs out). Begun after the day: nothing to do. An
+ * operator may begin the day early (Update beginPayoutDay) once the cities are prepared.
  */
-async function payOnPayoutDay(input: MonthlyCycleInput, acts: ReturnType<typeof cycleActivities>, cities: City[]): Promise<void> {
+async function payOnPayoutDay(input: MonthlyCycleInput, acts: ReturnType<typeof cycleActivities>, cities: City[], begunEarly: () => boolean): Promise<void> {
   const { month, cityCodes, settings } = input;
   if (settings.payoutDay === undefined) return;
   const wait = Date.parse(settings.payoutDay) - Date.now();
   if (wait <= 0) return;
-  await sleep(wait);
+  await condition(begunEarly, wait);
   let paid: ProvincialPayout | null = null;
   try {
     paid = await acts.payProvince({

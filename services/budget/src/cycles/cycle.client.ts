@@ -3,6 +3,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import prom from 'prom-client';
 import {
+  beginPayoutDayUpdate,
   CITY_CODES,
   cityStatusQuery,
   cityWorkflowId,
@@ -191,6 +192,18 @@ export class CycleGateway {
     const [decoded] = await this.codec.decode([payload]);
     const heartbeat = defaultPayloadConverter.fromPayload<PayoutHeartbeat>(decoded!);
     return heartbeat.progress ?? null;
+  }
+
+  /** Begins the province's payout day now (Update beginPayoutDay); refusals come back as 4xx naming the rule. */
+  async beginPayoutDay(month: string, actor: Actor, reason?: string): Promise<CycleStatus> {
+    try {
+      return await this.client.workflow
+        .getHandle(cycleWorkflowId(month))
+        .executeUpdate(beginPayoutDayUpdate, { args: [{ actor, ...(reason ? { reason } : {}) }] });
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new HttpError(404, ErrorCode.NotFound, `no running cycle for ${month}`);
+      throw toHttpError(error, month, 'the province');
+    }
   }
 
   cityHandle(month: string, cityCode: string): WorkflowHandle {

@@ -37,6 +37,7 @@ export const financeBody = z.object({
   lines: z.array(planLineSchema).optional(),
 });
 export const retryBody = z.object({ reason: z.string().max(2000).optional() });
+export const beginPayoutDayBody = z.object({ reason: z.string().max(2000).optional() });
 export const closeBody = z.object({ reason: z.string().trim().min(1, 'a reason is required to close a city').max(2000) });
 
 const CITY = '/cycles/:month/cities/:cityCode';
@@ -49,6 +50,7 @@ const STEPS: Record<string, { action: AuditAction; decision?: string }> = {
   repay: { action: 'repay_returned', decision: 'repay' },
   'retry-step': { action: 'retry_step', decision: 'retry' },
   'close-city': { action: 'close_city', decision: 'close' },
+  'payout-day': { action: 'begin_payout_day', decision: 'begin' },
 };
 
 function actorOf(req: Request) {
@@ -190,7 +192,17 @@ export function cycleRoutes(gateway: CycleGateway, db: Kysely<BudgetDB>, access:
     res.json(status);
   });
 
+  // The province's payout day begun early, once every city that is to be paid is prepared.
+  router.post('/cycles/:month/payout-day', access(['provincial_agency', 'operator']), async (req, res) => {
+    const { month } = parse(monthParams, req.params, 'params');
+    const { reason } = parse(beginPayoutDayBody, req.body ?? {});
+    const status = await gateway.beginPayoutDay(month, actorOf(req), reason);
+    await accepted(req, 'payout-day', null);
+    res.json(status);
+  });
+
   router.use(`${CITY}/:step`, recordRefusal);
+  router.use('/cycles/:month/:step', recordRefusal);
 
   return router;
 }
