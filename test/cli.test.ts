@@ -141,7 +141,7 @@ describe('the CLI', () => {
     };
     expect(usageError([])).toBe('name a command');
     expect(usageError(['status', '2026-11'])).toBe("unknown command 'status' (did you mean 'cycle status'?)");
-    expect(usageError(['cycle'])).toBe("'cycle' needs a command: start, status, review-demo, repay");
+    expect(usageError(['cycle'])).toBe("'cycle' needs a command: start, status, review-demo, repay, retry, close, payout-day");
     expect(usageError(['cycle', 'repay', '2026-11'])).toBe("cycle repay: missing <city>: the city's division code (620100 for 兰州市)");
     expect(usageError(['cycle', 'repay', '2026-11', '999999'])).toBe(
       "cycle repay: <city> must be one of the province's 14 division codes (got 999999)",

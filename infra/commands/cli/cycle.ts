@@ -205,5 +205,24 @@ const close = defineCommand({
   },
 });
 
+const payoutDay = defineCommand({
+  group: 'cycle',
+  name: 'payout-day',
+  summary: "begin the province's payout day now, once every city that is to be paid is prepared",
+  args: [MONTH_ARG],
+  options: [{ name: 'reason', value: 'text', description: 'why the day begins early, for the audit trail' }, USER_OPTION, JSON_OPTION],
+  input: z.object({ month, reason: reasonText.optional(), user: z.string().min(1).max(100).optional(), json }),
+  async run(input) {
+    const token = await tokenFor(input.user ?? userInfo().username, 'provincial_agency');
+    const body = input.reason ? { reason: input.reason } : {};
+    const answer = expectStatus(
+      await call<{ payoutDayBegun: { userId: string; at: string } }>('budget', 'POST', `/cycles/${input.month}/payout-day`, token, body),
+    );
+    if (input.json) printJson(answer);
+    else process.stdout.write(`${input.month}: payout day begun by ${answer.payoutDayBegun.userId} at ${answer.payoutDayBegun.at}\n`);
+    return 0;
+  },
+});
+
 /** The `cycle` group. */
-export const CYCLE_COMMANDS = [start, status, reviewDemoCommand, repay, retry, close];
+export const CYCLE_COMMANDS = [start, status, reviewDemoCommand, repay, retry, close, payoutDay];

@@ -57,7 +57,7 @@ describe('cityCycle: a step that fails for good waits for an operator', () => {
       expect(retried.operatorDecisions).toEqual([
         expect.objectContaining({ action: 'retry', stage: 'transfer', step: 'transfer', userId: OPERATOR.userId }),
       ]);
-      const planning = await waitForStatus(handle, 'the plan stage', (s) => s.stage === 'plan');
+      const planning = await waitForStatus(handle, 'the plan stage', (s) => s.stage === 'plan' && s.waitingFor === 'city_agency');
       expect(planning).toMatchObject({ failure: null, lastError: null, waitingFor: 'city_agency', transferredFen: '1250000' });
       expect(stubs.argsOf('transferCollections').map((a) => a.attempt)).toEqual([1, 2]);
       expect(stubs.argsOf('receiveTransfer').map((a) => a.attempt)).toEqual([1, 2]);

@@ -43,7 +43,15 @@ type City = ChildWorkflowHandle<typeof cityCycle>;
 export async function monthlyCycle(input: MonthlyCycleInput): Promise<ProvinceReconciliation> {
   const { month, cityCodes } = input;
   const acts = cycleActivities(input.settings);
-  const status: CycleStatus = { month, status: 'running', cityCodes, closedCities: [], outcomes: [], payoutDayBegun: null, reconciliation: null };
+  const status: CycleStatus = {
+    month,
+    status: 'running',
+    cityCodes,
+    closedCities: [],
+    outcomes: [],
+    payoutDayBegun: null,
+    reconciliation: null,
+  };
   setHandler(cycleStatusQuery, () => status);
   setHandler(
     beginPayoutDayUpdate,
@@ -138,7 +146,12 @@ async function awaitCity(status: CycleStatus, city: City, cityCode: string): Pro
  * hearing so (or when its wait for the word runs out). Begun after the day: nothing to do. An
  * operator may begin the day early (Update beginPayoutDay) once the cities are prepared.
  */
-async function payOnPayoutDay(input: MonthlyCycleInput, acts: ReturnType<typeof cycleActivities>, cities: City[], begunEarly: () => boolean): Promise<void> {
+async function payOnPayoutDay(
+  input: MonthlyCycleInput,
+  acts: ReturnType<typeof cycleActivities>,
+  cities: City[],
+  begunEarly: () => boolean,
+): Promise<void> {
   const { month, cityCodes, settings } = input;
   if (settings.payoutDay === undefined) return;
   const wait = Date.parse(settings.payoutDay) - Date.now();

@@ -1,7 +1,15 @@
 import type { ColumnType, Selectable } from 'kysely';
 
 /** What a recorded call asked for. */
-export const AUDIT_ACTIONS = ['submit_plan', 'hrss_decision', 'finance_decision', 'repay_returned', 'retry_step', 'close_city', 'begin_payout_day'] as const;
+export const AUDIT_ACTIONS = [
+  'submit_plan',
+  'hrss_decision',
+  'finance_decision',
+  'repay_returned',
+  'retry_step',
+  'close_city',
+  'begin_payout_day',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /**

@@ -3,6 +3,7 @@ import { agree, json, ok, roles, type ApiOperation, type Same } from '@fund/shar
 import { z } from 'zod';
 import {
   cityParams,
+  beginPayoutDayBody,
   closeBody,
   financeBody,
   hrssBody,
@@ -10,7 +11,7 @@ import {
   retryBody,
   submitPlanBody as submitPlanRouteBody,
 } from '../../cycles/cycle.routes';
-import { cityStatusDoc, cycleStartedDoc, cycleViewDoc } from '../responses/cycles.schema';
+import { cityStatusDoc, cycleStartedDoc, cycleViewDoc, provinceStatusDoc } from '../responses/cycles.schema';
 import { errors } from './common';
 
 // The request bodies of the cycle API are the schemas its routes parse with, described for people here.
@@ -149,6 +150,19 @@ export const cycleOperations: ApiOperation[] = [
     ),
     request: { params: cityParams, body: { required: true, content: json(closeBody, { reason: 'records of a lost Temporal store' }) } },
     responses: { 200: ok("The city's status after the decision", cityStatusDoc), ...errors(400, 401, 403, 404, 409, 422) },
+  },
+  {
+    method: 'post',
+    path: '/cycles/{month}/payout-day',
+    operationId: 'beginPayoutDay',
+    tags: ['Cycles'],
+    summary: "Begin the province's payout day now, before its time",
+    ...roles(
+      ['provincial_agency', 'operator'],
+      'Once, while the payout day is still ahead; the province pays every city prepared by then in one task, and the others pay themselves once prepared. Audited as begin_payout_day.',
+    ),
+    request: { params: monthParams, body: { required: false, content: json(beginPayoutDayBody, { reason: 'every city is prepared' }) } },
+    responses: { 200: ok("The province's status, the day begun", provinceStatusDoc), ...errors(400, 401, 403, 404, 422) },
   },
 ];
 

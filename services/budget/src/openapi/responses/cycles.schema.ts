@@ -1,4 +1,4 @@
-import { PLAN_CATEGORIES, ROLES, STAGES, type CityStatus, type ProvinceReconciliation } from '@fund/shared';
+import { PLAN_CATEGORIES, ROLES, STAGES, type CityStatus, type CycleStatus, type ProvinceReconciliation } from '@fund/shared';
 import { agree, type Same } from '@fund/shared/server';
 import { z } from 'zod';
 import type { CycleView } from '../../cycles/cycle.client';
@@ -196,6 +196,22 @@ export const cycleStartedDoc = cycleViewDoc
   .extend({ created: z.boolean().meta({ description: 'false when the month already had a cycle (answered 200)' }) })
   .meta({ id: 'CycleStarted' });
 
+export const provinceStatusDoc = z
+  .object({
+    month: z.string(),
+    status: z.enum(['running', 'closed']),
+    cityCodes: z.array(z.string()),
+    closedCities: z.array(z.string()),
+    outcomes: z.array(outcomeDoc),
+    payoutDayBegun: z
+      .object({ userId: z.string(), at: instant, reason: z.string().nullable() })
+      .nullable()
+      .meta({ description: 'who began the payout day before its time, and when' }),
+    reconciliation: provinceReconciliationDoc.nullable(),
+  })
+  .meta({ id: 'ProvinceStatus', description: "The province workflow's own status." });
+
 agree<Same<z.infer<typeof cityStatusDoc>, CityStatus>>();
+agree<Same<z.infer<typeof provinceStatusDoc>, CycleStatus>>();
 agree<Same<z.infer<typeof cycleViewDoc>, CycleView>>();
 agree<Same<z.infer<typeof provinceReconciliationDoc>, ProvinceReconciliation>>();
