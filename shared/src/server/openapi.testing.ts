@@ -124,3 +124,34 @@ export function refusalsWithoutErrorBody(document: OpenApiDocument): string[] {
   }
   return wrong;
 }
+
+/**
+ * The checks every service's document passes: a valid OpenAPI 3 document (swagger-parser), served
+ * without a token, every route the service registers documented and no other, every refusal in the
+ * shared error body, and, where the service can answer offline, the roles each guard lets through.
+ */
+export function checksEveryServiceDocument(app: Express, document: OpenApiDocument, options: { roles: boolean }): void {
+  it('is a valid OpenAPI 3 document', async () => {
+    const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
+    await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeDefined();
+  });
+
+  it('is served at GET /openapi.json to a caller with no token', async () => {
+    const served = await fetchServedDocument(app);
+    expect(served).toEqual({ status: 200, type: expect.stringMatching(/^application\/json/), body: JSON.parse(JSON.stringify(document)) });
+  });
+
+  it('documents every route the service registers, and no route it does not', () => {
+    expect(routeCoverage(app, document)).toEqual({ undocumented: [], unserved: [] });
+  });
+
+  it('answers every refusal with the shared error body', () => {
+    expect(refusalsWithoutErrorBody(document)).toEqual([]);
+  });
+
+  if (options.roles) {
+    it('lists for each operation exactly the roles its guard lets through', async () => {
+      expect(await roleMismatches(app, document)).toEqual([]);
+    });
+  }
+}

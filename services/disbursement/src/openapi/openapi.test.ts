@@ -1,13 +1,5 @@
-import SwaggerParser from '@apidevtools/swagger-parser';
 import { loadConfig } from '@fund/shared/server';
-import {
-  fetchServedDocument,
-  OFFLINE_ENV,
-  offlineApp,
-  refusalsWithoutErrorBody,
-  roleMismatches,
-  routeCoverage,
-} from '@fund/shared/server/testing';
+import { checksEveryServiceDocument, OFFLINE_ENV, offlineApp } from '@fund/shared/server/testing';
 import { disbursementConfigSchema } from '../config';
 import { disbursementService } from '../service';
 import { buildOpenApiDocument } from './openapi.document';
@@ -17,26 +9,7 @@ describe("the disbursement service's OpenAPI document", () => {
   const { app, close } = offlineApp(disbursementService(loadConfig(disbursementConfigSchema, OFFLINE_ENV)));
   afterAll(close);
 
-  it('is a valid OpenAPI 3 document', async () => {
-    await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeDefined();
-  });
-
-  it('is served at GET /openapi.json to a caller with no token', async () => {
-    const served = await fetchServedDocument(app);
-    expect(served).toEqual({ status: 200, type: expect.stringMatching(/^application\/json/), body: JSON.parse(JSON.stringify(document)) });
-  });
-
-  it('documents every route the service registers, and no route it does not', () => {
-    expect(routeCoverage(app, document)).toEqual({ undocumented: [], unserved: [] });
-  });
-
-  it('lists for each operation exactly the roles its guard lets through', async () => {
-    expect(await roleMismatches(app, document)).toEqual([]);
-  });
-
-  it('answers every refusal with the shared error body', () => {
-    expect(refusalsWithoutErrorBody(document)).toEqual([]);
-  });
+  checksEveryServiceDocument(app, document, { roles: true });
 
   it('documents the request bodies the routes parse with: money as fen strings, the batch limits, the hold reason', () => {
     const body = (path: string, method: 'post' | 'put') =>
