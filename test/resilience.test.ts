@@ -102,7 +102,8 @@ describe('the disbursement service down during allocation', () => {
     expect(stuck).toHaveLength(14);
     expect(stages).toEqual(Array(14).fill('allocation'));
     const pending = await stack.client.workflow.getHandle(cityWorkflowId(OUTAGE_MONTH, LANZHOU)).describe();
-    const activity = pending.raw.pendingActivities?.[0];
+    // Other activities may be pending beside it (an early warning, on a busy machine's clock).
+    const activity = pending.raw.pendingActivities?.find((a) => a.activityType?.name === 'allocate');
     expect(activity?.activityType?.name).toBe('allocate');
     expect(activity?.attempt).toBeGreaterThan(1);
     expect(activity?.lastFailure?.message).toMatch(/disbursement service unreachable/);
