@@ -15,7 +15,7 @@ describe('demo budget seed', () => {
     });
   });
 
-  it('budgets this year and the next for every city, once', async () => {
+  it('budgets last year, this year and the next for every city, once', async () => {
     const { urls } = await createTestDatabase();
     const env = serviceEnv(urls.budget, { SEED_DEMO: 'true', DEMO_BENEFICIARIES: '1400' });
     const year = yearOf(monthOf(new Date()));
@@ -24,7 +24,7 @@ describe('demo budget seed', () => {
     const read = async (url: string) => (await fetch(url, { headers: await authHeader('operator') })).json();
     let service = await startService(budgetService(loadBudgetConfig(env)));
     try {
-      for (const y of [year, year + 1]) {
+      for (const y of [year - 1, year, year + 1]) {
         for (const city of CITY_CODES) {
           const p = await read(`${service.url}/budgets/${y}/${city}`);
           expect(BigInt(p.budgetFen)).toBeGreaterThan(0n);

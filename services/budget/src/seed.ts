@@ -35,14 +35,14 @@ export function demoBudget(beneficiaries: number): Record<PlanCategory, bigint> 
 }
 
 /**
- * Annual budgets of this year and the next for all 14 cities, sized from the demo register the
- * disbursement service seeds (`beneficiaries` apportioned by population). Runs only while no
- * budget exists.
+ * Annual budgets of last year, this year and the next for all 14 cities, sized from the demo
+ * register the disbursement service seeds (`beneficiaries` apportioned by population), so months
+ * on either side of a new year have one. Runs only while no budget exists.
  */
 export async function seedBudgets(db: Kysely<BudgetDB>, logger: Logger, beneficiaries: number, now = new Date()): Promise<void> {
   if (await anyBudget(db)) return;
   const year = yearOf(monthOf(now));
-  const years = [year, year + 1];
+  const years = [year - 1, year, year + 1];
   await db.transaction().execute(async (trx) => {
     for (const [cityCode, count] of apportionByPopulation(beneficiaries)) {
       const budget = demoBudget(count);
