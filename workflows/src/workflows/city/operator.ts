@@ -5,7 +5,7 @@ import type { CityMonth } from './city-month';
 import { decide } from './reviews';
 
 /** Runs a step; one that fails for good waits for an operator (see `stepRunner`). */
-export type Step = <T>(stage: Stage, name: string, work: (attempt: number) => Promise<T>, undo?: () => Promise<void>) => Promise<T>;
+export type Step = <T>(stage: Stage, name: string, work: (attempt: number) => Promise<T>) => Promise<T>;
 
 /** An operator closed the city's month at a failed step: the city gives back what it holds and closes. */
 export class ClosedByOperator extends Error {
@@ -25,16 +25,15 @@ export class ClosedByOperator extends Error {
  * A step that fails for good (a business refusal, or a timeout that ran out) stops the city at
  * its stage, visibly: `WaitingFor = operator`, the error in its details and status. Its siblings
  * go on. The operator retries the step (after fixing its cause) or closes the city with a reason;
- * `undo` compensates the failed attempt before the city waits. A cancellation is never caught.
+ * a step compensates its own failed attempt before it fails. A cancellation is never caught.
  */
 export function stepRunner(m: CityMonth): Step {
-  return async (stage, name, work, undo) => {
+  return async (stage, name, work) => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await work(attempt);
       } catch (error) {
         if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
-        if (undo) await undo();
         await awaitOperator(m, stage, name, m.noteFailure(error), attempt);
       }
     }
