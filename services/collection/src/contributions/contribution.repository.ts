@@ -1,7 +1,8 @@
-import { ErrorCode, type ReportContributionRequest } from '@fund/shared';
-import { HttpError, postEntry } from '@fund/shared/server';
+import type { ReportContributionRequest } from '@fund/shared';
+import { postEntry } from '@fund/shared/server';
 import type { Kysely, Transaction } from 'kysely';
 import { accounts, type CollectionDB } from '../db';
+import { registeredEmployers } from '../employers/employer.repository';
 import { onceEach } from '../idempotency';
 import { provinceToday } from '../rates/rate.repository';
 
@@ -20,25 +21,10 @@ export async function recordContributionsIn(trx: Transaction<CollectionDB>, inpu
     trx,
     inputs.map((input) => ({ key: `contribution:${input.reference}`, request: input })),
     async (fresh) => {
-      const employers = new Map(
-        (
-          await trx
-            .selectFrom('employers')
-            .select(['id', 'city_code'])
-            .where(
-              'id',
-              'in',
-              fresh.map((i) => i.employerId),
-            )
-            .execute()
-        ).map((e) => [e.id, e]),
+      const employers = await registeredEmployers(
+        trx,
+        fresh.map((i) => i.employerId),
       );
-      const unknown = fresh.find((i) => !employers.has(i.employerId));
-      if (unknown) {
-        throw new HttpError(422, ErrorCode.ValidationFailed, `body.employerId: employer ${unknown.employerId} is not registered`, {
-          issues: [{ field: 'body.employerId', rule: 'must be a registered employer' }],
-        });
-      }
       const today = provinceToday();
       const rows = await trx
         .insertInto('contributions')

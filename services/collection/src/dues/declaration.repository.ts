@@ -1,7 +1,8 @@
 import { ErrorCode, type DeclarePayrollRequest } from '@fund/shared';
-import { conflict, HttpError } from '@fund/shared/server';
+import { conflict } from '@fund/shared/server';
 import type { Kysely, Transaction } from 'kysely';
 import type { CollectionDB } from '../db';
+import { registeredEmployers } from '../employers/employer.repository';
 import { onceEach } from '../idempotency';
 
 /**
@@ -20,25 +21,10 @@ export async function declarePayrollsIn(trx: Transaction<CollectionDB>, inputs: 
     trx,
     inputs.map((input) => ({ key: `declaration:${input.reference}`, request: input })),
     async (fresh) => {
-      const employers = new Map(
-        (
-          await trx
-            .selectFrom('employers')
-            .select(['id', 'city_code'])
-            .where(
-              'id',
-              'in',
-              fresh.map((i) => i.employerId),
-            )
-            .execute()
-        ).map((e) => [e.id, e]),
+      const employers = await registeredEmployers(
+        trx,
+        fresh.map((i) => i.employerId),
       );
-      const unknown = fresh.find((i) => !employers.has(i.employerId));
-      if (unknown) {
-        throw new HttpError(422, ErrorCode.ValidationFailed, `body.employerId: employer ${unknown.employerId} is not registered`, {
-          issues: [{ field: 'body.employerId', rule: 'must be a registered employer' }],
-        });
-      }
       const declared = await trx
         .selectFrom('payroll_declarations')
         .select(['employer_id', 'month', 'reference'])

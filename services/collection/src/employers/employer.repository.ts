@@ -1,4 +1,5 @@
-import { monthOf, type RegisterEmployerRequest } from '@fund/shared';
+import { ErrorCode, monthOf, type RegisterEmployerRequest } from '@fund/shared';
+import { HttpError } from '@fund/shared/server';
 import { sql, type Kysely } from 'kysely';
 import type { CollectionDB, Db } from '../db';
 import { provinceToday, recordNewEmployerGrade } from '../rates/rate.repository';
@@ -23,6 +24,29 @@ export async function insertEmployer(db: Kysely<CollectionDB>, input: RegisterEm
     await recordNewEmployerGrade(trx, employer.id, monthOf(now));
     return employer;
   });
+}
+
+/**
+ * The employers a batch of the tax bureau's reports names, by id, with their city; one that is not
+ * registered refuses the whole batch (422 naming the field and the rule).
+ */
+export async function registeredEmployers(db: Db, ids: readonly string[]): Promise<Map<string, { id: string; city_code: string }>> {
+  const rows =
+    ids.length === 0
+      ? []
+      : await db
+          .selectFrom('employers')
+          .select(['id', 'city_code'])
+          .where('id', 'in', [...ids])
+          .execute();
+  const employers = new Map(rows.map((e) => [e.id, e]));
+  const unknown = ids.find((id) => !employers.has(id));
+  if (unknown) {
+    throw new HttpError(422, ErrorCode.ValidationFailed, `body.employerId: employer ${unknown} is not registered`, {
+      issues: [{ field: 'body.employerId', rule: 'must be a registered employer' }],
+    });
+  }
+  return employers;
 }
 
 export async function findEmployer(db: Db, id: string): Promise<Employer | undefined> {
