@@ -11,34 +11,38 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 
-const base64Key = z
+/** An AES-256 key in an environment variable: 32 random bytes, base64. */
+export const aesKeyVariable = z
   .string()
   .trim()
   .refine((value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === KEY_BYTES, {
     message: 'must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)',
   });
 
+/** Earlier keys kept after a rotation, comma-separated in one variable, each an AES-256 key. */
+export const previousAesKeysVariable = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(aesKeyVariable));
+
 /**
  * The payload key variables every Temporal client and the worker read: PAYLOAD_KEY encrypts,
  * PAYLOAD_PREVIOUS_KEYS (comma-separated) still decrypt histories written before a rotation.
  */
 export const payloadKeyConfig = z.object({
-  PAYLOAD_KEY: base64Key,
-  PAYLOAD_PREVIOUS_KEYS: z
-    .string()
-    .optional()
-    .transform((value) =>
-      (value ?? '')
-        .split(',')
-        .map((k) => k.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(base64Key)),
+  PAYLOAD_KEY: aesKeyVariable,
+  PAYLOAD_PREVIOUS_KEYS: previousAesKeysVariable,
 });
 export type PayloadKeyConfig = z.infer<typeof payloadKeyConfig>;
 
 /** A key's id: the first 16 hex digits of its SHA-256, so the id says nothing about the key. */
-export function payloadKeyId(key: Uint8Array): string {
+export function aesKeyId(key: Uint8Array): string {
   return crypto.createHash('sha256').update(key).digest('hex').slice(0, 16);
 }
 
@@ -59,11 +63,11 @@ export class EncryptionCodec implements PayloadCodec {
   /** `current` encrypts; `previous` keys only decrypt. Keys are 32 raw bytes. */
   constructor(current: Uint8Array, previous: readonly Uint8Array[] = []) {
     if (current.length !== KEY_BYTES) throw new RangeError('an AES-256 key is 32 bytes');
-    this.keyId = payloadKeyId(current);
+    this.keyId = aesKeyId(current);
     this.keys = new Map([[this.keyId, Buffer.from(current)]]);
     for (const key of previous) {
       if (key.length !== KEY_BYTES) throw new RangeError('an AES-256 key is 32 bytes');
-      if (!this.keys.has(payloadKeyId(key))) this.keys.set(payloadKeyId(key), Buffer.from(key));
+      if (!this.keys.has(aesKeyId(key))) this.keys.set(aesKeyId(key), Buffer.from(key));
     }
   }
 

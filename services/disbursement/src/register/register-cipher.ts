@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { aesKeyId, aesKeyVariable, previousAesKeysVariable } from '@fund/shared/server';
 import { z } from 'zod';
 
 const IV_BYTES = 12;
@@ -7,40 +8,19 @@ const KEY_BYTES = 32;
 /** The format tag every sealed value starts with; a new format gets a new tag. */
 const FORMAT = 'r1';
 
-const base64Key = z
-  .string()
-  .trim()
-  .refine((value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === KEY_BYTES, {
-    message: 'must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)',
-  });
-
 /**
  * The register key variables, handled like the payload key: REGISTER_KEY encrypts ID numbers and
  * bank accounts at rest; REGISTER_PREVIOUS_KEYS (comma-separated) still decrypt values written
  * before a rotation, until the start-up step has re-encrypted them under REGISTER_KEY.
  */
 export const registerKeyConfig = z.object({
-  REGISTER_KEY: base64Key,
-  REGISTER_PREVIOUS_KEYS: z
-    .string()
-    .optional()
-    .transform((value) =>
-      (value ?? '')
-        .split(',')
-        .map((k) => k.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(base64Key)),
+  REGISTER_KEY: aesKeyVariable,
+  REGISTER_PREVIOUS_KEYS: previousAesKeysVariable,
 });
 export type RegisterKeyConfig = z.infer<typeof registerKeyConfig>;
 
 /** Which register column a value belongs to; bound into its ciphertext, so values cannot be swapped between columns. */
 export type SealedField = 'id_number' | 'bank_account';
-
-/** A key's id: the first 16 hex digits of its SHA-256, so the id says nothing about the key. */
-export function registerKeyId(key: Uint8Array): string {
-  return crypto.createHash('sha256').update(key).digest('hex').slice(0, 16);
-}
 
 /**
  * AES-256-GCM for the register's personal data. A sealed value is text,
@@ -54,11 +34,11 @@ export class RegisterCipher {
   /** `current` encrypts; `previous` keys only decrypt. Keys are 32 raw bytes. */
   constructor(current: Uint8Array, previous: readonly Uint8Array[] = []) {
     if (current.length !== KEY_BYTES) throw new RangeError('an AES-256 key is 32 bytes');
-    this.keyId = registerKeyId(current);
+    this.keyId = aesKeyId(current);
     this.keys = new Map([[this.keyId, Buffer.from(current)]]);
     for (const key of previous) {
       if (key.length !== KEY_BYTES) throw new RangeError('an AES-256 key is 32 bytes');
-      if (!this.keys.has(registerKeyId(key))) this.keys.set(registerKeyId(key), Buffer.from(key));
+      if (!this.keys.has(aesKeyId(key))) this.keys.set(aesKeyId(key), Buffer.from(key));
     }
   }
 
