@@ -6,12 +6,10 @@ import http from 'node:http';
  */
 export async function startFaultProxy(target: string) {
   let blocked: RegExp | null = null;
-  // Matching requests let through before `blocked` applies to them (see `blockAfter`).
-  let allowance = 0;
   let slowed: { paths: RegExp; ms: number } | null = null;
   let dropped = 0;
   const server = http.createServer(async (req, res) => {
-    if (blocked && blocked.test(req.url ?? '') && allowance-- <= 0) {
+    if (blocked && blocked.test(req.url ?? '')) {
       dropped += 1;
       req.socket.destroy();
       return;
@@ -45,12 +43,6 @@ export async function startFaultProxy(target: string) {
     },
     unblock(): void {
       blocked = null;
-      allowance = 0;
-    },
-    /** Lets `count` more matching requests through, then drops the rest until unblocked. */
-    blockAfter(paths: RegExp, count: number): void {
-      blocked = paths;
-      allowance = count;
     },
     /** Delays matching requests, so a test can act while a long step is under way. */
     slow(paths: RegExp | null, ms = 0): void {

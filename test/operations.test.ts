@@ -134,9 +134,9 @@ describe('operating a month: progress, returned payments, encrypted payloads, me
           [MONTH, LANZHOU],
         ),
       );
-      // One batch through, then the next held: the payout stays part paid, its progress in the
-      // activity's last heartbeat, until the test lets it go on.
-      stack.proxy!.blockAfter(new RegExp(`/payouts/${MONTH}/${LANZHOU}/batches`), 1);
+      // Slow batches: the payout takes seconds, so its progress can be seen while it runs.
+      stack.proxy!.slow(new RegExp(`/payouts/${MONTH}/${LANZHOU}/batches`), 800);
+      stack.proxy!.unblock();
       const during = await waitFor(
         stack,
         MONTH,
@@ -146,7 +146,7 @@ describe('operating a month: progress, returned payments, encrypted payloads, me
         },
         60_000,
       );
-      stack.proxy!.unblock();
+      stack.proxy!.slow(null);
       return { invalid, progress: lanzhou(during)!.payout! };
     };
     const [, { invalid, progress }] = await Promise.all([approveEverything(stack, MONTH), lanzhouPayout()]);
